@@ -60,6 +60,15 @@ export interface ScheduleConfig {
   /** Sample transcripts written per step. */ transcriptsPerStep: number;
 }
 
+/** Behaviour cloning before RL (`marshal pretrain`, and `marshal train` without `--init`). */
+export interface PretrainConfig {
+  /** Optimizer steps. */ steps: number;
+  /** Random self-play games per configured game. */ gamesPerGame: number;
+  /** Chats per optimizer step. */ batchSize: number;
+  /** Peak learning rate (cosine to 0, the RL optimizer's other settings). */ lr: number;
+  /** Self-play games per game sampled afterwards to measure the invalid-answer rate (0 = skip). */ evalGames: number;
+}
+
 /** The whole training configuration. */
 export interface TrainConfig {
   /** Game short names trained on (balanced). */ games: string[];
@@ -69,11 +78,13 @@ export interface TrainConfig {
   /** Advantage estimator name (src/rl registry). */ estimator: string;
   /** RL steps. */ steps: number;
   /** Self-play episodes per game per step. */ episodesPerGame: number;
+  /** Optimizer steps per RL step: the batch is split into this many shuffled mini-batches (paper: 16). */ miniBatches: number;
   /** Sequences per forwardBackward call. */ microBatch: number;
   /** Loss settings. */ loss: LossConfig;
   /** Optimizer settings. */ optim: OptimConfig;
   /** Rollout sampling. */ sampling: SamplingConfig;
   /** Cadence. */ schedule: ScheduleConfig;
+  /** The behaviour-cloning start. */ pretrain: PretrainConfig;
   /** Master seed. */ seed: number;
 }
 
@@ -88,6 +99,7 @@ const SCHEMA: Record<string, Field> = {
   estimator: { kind: 'str' },
   steps: { kind: 'int', min: 1 },
   episodesPerGame: { kind: 'int', min: 1 },
+  miniBatches: { kind: 'int', min: 1 },
   microBatch: { kind: 'int', min: 1 },
   'loss.clip': { kind: 'num', min: 0, max: 0.999 },
   'loss.clipHigh': { kind: 'num', min: 0 },
@@ -112,16 +124,22 @@ const SCHEMA: Record<string, Field> = {
   'schedule.checkpointEvery': { kind: 'int', min: 1 },
   'schedule.transcriptsPerStep': { kind: 'int', min: 0 },
   seed: { kind: 'int', min: 0 },
+  'pretrain.steps': { kind: 'int', min: 1 },
+  'pretrain.gamesPerGame': { kind: 'int', min: 1 },
+  'pretrain.batchSize': { kind: 'int', min: 1 },
+  'pretrain.lr': { kind: 'num', min: 0 },
+  'pretrain.evalGames': { kind: 'int', min: 0 },
 };
 
 /** Defaults every preset starts from (tiny tic-tac-toe scale). */
 export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   games: ['tic_tac_toe'], backend: 'embedded', model: 'tiny', promptStyle: 'compact', estimator: 'marshal',
-  steps: 30, episodesPerGame: 16, microBatch: 16,
+  steps: 30, episodesPerGame: 16, miniBatches: 1, microBatch: 16,
   loss: { clip: 0.2, clipHigh: 0.2, dualClip: 1.4, klCoef: 0.2, entropyCoef: 0, aggregation: 'seq-mean-token-mean' },
   optim: { lr: 1e-3, beta1: 0.9, beta2: 0.95, weightDecay: 0.05, eps: 1e-8, clipNorm: 1, warmup: 2, cosine: true },
   sampling: { temperature: 1, topP: 1, topK: 0, maxNewTokens: 24 },
   schedule: { evalEvery: 10, evalGamesPerSeat: 10, checkpointEvery: 5, transcriptsPerStep: 2 },
+  pretrain: { steps: 400, gamesPerGame: 1000, batchSize: 16, lr: 3e-3, evalGames: 8 },
   seed: 0,
 }) as TrainConfig;
 

@@ -24,13 +24,14 @@ import { EmbeddedEngine } from '../model/engine.js';
 import { fromQwen3Config, toQwen3Config } from '../model/hf.js';
 import { checkpointDir, loadCheckpoint, saveCheckpoint } from '../model/io/checkpoint.js';
 import { renderChat, renderChatTokens, type ChatMessage } from '../model/io/chat_template.js';
-import { trainBpeTokenizer } from '../model/io/tokenizer_bpe.js';
+import { trainBpeTokenizer, type AddedTokenSpec } from '../model/io/tokenizer_bpe.js';
 import { HfTokenizer } from '../model/io/tokenizer_hf.js';
-import type { Tokenizer } from '../model/io/tokenizer.js';
+import { CHATML_SPECIAL_TOKENS, type Tokenizer } from '../model/io/tokenizer.js';
 import type { JsonValue } from '../model/io/types.js';
 import type { AdamWState } from '../model/optim.js';
 import type { Policy, PolicyRequest, PolicyResponse } from '../policy/types.js';
-import { formatAnswer } from '../protocol/answer.js';
+import { suiteActionStrings, SUITE_GAMES } from '../protocol/action_vocab.js';
+import { ANSWER_CLOSE, ANSWER_OPEN, formatAnswer } from '../protocol/answer.js';
 import { runRollouts, selfPlay, type RolloutTrajectory } from '../rollout/index.js';
 import { UsageError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
@@ -40,15 +41,17 @@ import { adamwParams } from './schedule.js';
 
 /** Options of `pretrain` beyond the config. */
 export interface PretrainOptions {
-  /** Optimizer steps of behaviour cloning (default 300). */
+  /** Optimizer steps of behaviour cloning (default `cfg.pretrain.steps`). */
   readonly steps?: number;
-  /** Self-play games of random play per configured game (default 200). */
+  /** Self-play games of random play per configured game (default `cfg.pretrain.gamesPerGame`). */
   readonly gamesPerGame?: number;
-  /** Chats per optimizer step (default 16). */
+  /** Chats per optimizer step (default `cfg.pretrain.batchSize`). */
   readonly batchSize?: number;
-  /** Tokenizer vocabulary size (default: the model preset's, at least 320). */
+  /** Peak learning rate (default `cfg.pretrain.lr`). */
+  readonly lr?: number;
+  /** Tokenizer vocabulary size (default: the model preset's, at least 320, plus the added tokens). */
   readonly vocabSize?: number;
-  /** Self-play games per configured game sampled to measure the invalid-answer rate (default 8; 0 = skip). */
+  /** Self-play games per configured game sampled to measure the invalid-answer rate (default `cfg.pretrain.evalGames`; 0 = skip). */
   readonly evalGames?: number;
   /** Called after each optimizer step with the step (1-based) and its loss. */
   readonly onStep?: (step: number, loss: number) => void;
@@ -92,6 +95,17 @@ class RandomFormatPolicy implements Policy {
     }
     return out;
   }
+}
+
+/**
+ * Added tokens of a pretrain tokenizer: ChatML's, the answer tags, and every action string of the suite's
+ * games and of `games` (non-special, so they decode as text), so that a move is one token.
+ */
+export function pretrainAddedTokens(games: readonly string[]): AddedTokenSpec[] {
+  const fixed = [...CHATML_SPECIAL_TOKENS, { content: ANSWER_OPEN, special: false }, { content: ANSWER_CLOSE, special: false }];
+  const have = new Set(fixed.map((t) => t.content));
+  const actions = suiteActionStrings([...SUITE_GAMES, ...games.filter((g) => !SUITE_GAMES.includes(g))]).filter((a) => !have.has(a));
+  return [...fixed, ...actions.map((content) => ({ content, special: false }))];
 }
 
 /** The full chat of one trajectory: its last prompt plus its last answer (chats are append-only). */
@@ -184,9 +198,10 @@ export async function invalidAnswerRate(cfg: TrainConfig, policy: Policy, games:
 /** Behaviour cloning of random legal play; see the file comment. */
 export async function pretrain(cfg: TrainConfig, runDir: string, opts: PretrainOptions = {}): Promise<PretrainResult> {
   const start = performance.now();
-  const steps = opts.steps ?? 300;
-  const perGame = opts.gamesPerGame ?? 200;
-  const batch = opts.batchSize ?? 16;
+  const steps = opts.steps ?? cfg.pretrain.steps;
+  const perGame = opts.gamesPerGame ?? cfg.pretrain.gamesPerGame;
+  const batch = opts.batchSize ?? cfg.pretrain.batchSize;
+  const optim = { ...cfg.optim, lr: opts.lr ?? cfg.pretrain.lr };
   if (!(Number.isInteger(steps) && steps >= 1)) throw new UsageError(`pretrain steps must be a positive integer, got ${steps}`);
   if (!(Number.isInteger(perGame) && perGame >= 1)) throw new UsageError(`pretrain games per game must be a positive integer, got ${perGame}`);
   if (!(Number.isInteger(batch) && batch >= 1)) throw new UsageError(`pretrain batch size must be a positive integer, got ${batch}`);
@@ -202,8 +217,9 @@ export async function pretrain(cfg: TrainConfig, runDir: string, opts: PretrainO
 
   // 2. Tokenizer on the rendered chats.
   const base = preset(cfg.model);
-  const vocab = opts.vocabSize ?? Math.max(base.vocabSize, 320);
-  const tokenizer = HfTokenizer.fromJson(trainBpeTokenizer(chats.map((c) => renderChat(c, { template: 'marshal' })), { vocabSize: vocab }));
+  const addedTokens = pretrainAddedTokens(cfg.games);
+  const vocab = opts.vocabSize ?? Math.max(base.vocabSize, 320) + addedTokens.length;
+  const tokenizer = HfTokenizer.fromJson(trainBpeTokenizer(chats.map((c) => renderChat(c, { template: 'marshal' })), { vocabSize: vocab, addedTokens }));
   const engine = new EmbeddedEngine({ config: preset(cfg.model, { vocabSize: tokenizer.vocabSize }), seed: cfg.seed, microBatchSize: Math.min(batch, 16) });
 
   // 3. Sequences and their assistant masks.
@@ -235,7 +251,7 @@ export async function pretrain(cfg: TrainConfig, runDir: string, opts: PretrainO
       return row;
     });
     const out = await engine.forwardBackward(seqs, weights);
-    const o = await engine.optimStep(adamwParams(cfg.optim, step, steps));
+    const o = await engine.optimStep(adamwParams(optim, step, steps));
     const loss = out.objective;
     if (step === 0) firstLoss = loss;
     lastLoss = loss;
@@ -247,7 +263,7 @@ export async function pretrain(cfg: TrainConfig, runDir: string, opts: PretrainO
   const dir = checkpointDir(runDir, steps);
   saveEngineCheckpoint(dir, engine, { step: steps, tokenizer, extra: { kind: 'pretrain', games: cfg.games, prompt_style: cfg.promptStyle, first_loss: firstLoss, last_loss: lastLoss } });
   let invalidRate = NaN;
-  const evalGames = opts.evalGames ?? 8;
+  const evalGames = opts.evalGames ?? cfg.pretrain.evalGames;
   if (evalGames > 0) {
     const policy = new EnginePolicy({ engine, tokenizer: policyTokenizer(tokenizer), maxNewTokens: cfg.sampling.maxNewTokens, seed: cfg.seed, temperature: cfg.sampling.temperature });
     invalidRate = await invalidAnswerRate(cfg, policy, evalGames, cfg.seed + 7);

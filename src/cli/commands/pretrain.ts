@@ -21,10 +21,10 @@ export const pretrainCommand: Command = {
     'Options:',
     '  --config NAME     training preset (configs/NAME.json) or a .json file; key=value positionals override it',
     '  --out DIR         run directory; the checkpoint goes to DIR/step-<steps> (with tokenizer.json)',
-    '  --steps N         optimizer steps (default 300)',
-    '  --games N         random self-play games per configured game (default 200)',
-    '  --batch N         chats per step (default 16)',
-    '  --eval-games N    games per game sampled from the result to measure its invalid-answer rate (default 8, 0 = skip)',
+    '  --steps N         optimizer steps (default: the preset\'s pretrain.steps, 400)',
+    '  --games N         random self-play games per configured game (default pretrain.gamesPerGame, 1000)',
+    '  --batch N         chats per step (default pretrain.batchSize, 16)',
+    '  --eval-games N    games per game sampled from the result to measure its invalid-answer rate (default pretrain.evalGames, 8; 0 = skip)',
     '  --quiet           no progress output',
     '',
     'Example:',
@@ -39,15 +39,15 @@ export const pretrainCommand: Command = {
     if (typeof values.config !== 'string') throw new UsageError(`--config is required\nusage: ${this.usage}`);
     if (typeof values.out !== 'string') throw new UsageError(`--out is required\nusage: ${this.usage}`);
     const cfg = loadConfig(values.config, positionals);
-    const steps = intOption(values.steps, 'steps', 300, 1);
+    const steps = intOption(values.steps, 'steps', cfg.pretrain.steps, 1);
     const quiet = values.quiet === true;
     const bar = new Progress('pretrain', steps, { quiet });
     const tty = process.stderr.isTTY === true && !process.env.CI;
     const r = await pretrain(cfg, values.out, {
       steps,
-      gamesPerGame: intOption(values.games, 'games', 200, 1),
-      batchSize: intOption(values.batch, 'batch', 16, 1),
-      evalGames: intOption(values['eval-games'], 'eval-games', 8, 0),
+      gamesPerGame: intOption(values.games, 'games', cfg.pretrain.gamesPerGame, 1),
+      batchSize: intOption(values.batch, 'batch', cfg.pretrain.batchSize, 1),
+      evalGames: intOption(values['eval-games'], 'eval-games', cfg.pretrain.evalGames, 0),
       onStep: (s, loss) => {
         bar.update(s, `loss ${fmt(loss)}`);
         if (!quiet && !tty && (s === 1 || s % 25 === 0 || s === steps)) console.log(`step ${s}/${steps} loss ${fmt(loss)}`);
