@@ -28,8 +28,9 @@ test('train (tiny, 2 steps): finite loss, metrics and eval lines, checkpoints; r
     }
     assert.equal(tr[1].weight_version, tr[0].weight_version + 1);
     const ev = lines.filter((l) => l.type === 'eval');
-    assert.equal(ev.length, 1);
-    assert.ok(ev[0].results.some((r: { opponent: string }) => r.opponent === 'random'));
+    assert.deepEqual(ev.map((e) => e.step), [0, 2]); // the base model (step 0), then the last step
+    assert.ok(ev[1].results.some((r: { opponent: string }) => r.opponent === 'random'));
+    assert.equal(a.baseEval.length, ev[0].results.length);
     // killed after step 1, resumed: same weights as the uninterrupted run
     await train(cfg, join(dir, 'b'), { init: pre.checkpoint, stopAfter: 1 });
     await assert.rejects(train(cfg, join(dir, 'b'), { init: pre.checkpoint }), /--resume/);

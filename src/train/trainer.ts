@@ -4,10 +4,11 @@
  * Each step: self-play rollouts of every configured game with an `EnginePolicy` (balanced: the same number
  * of episodes per game) -> `toRlBatch` -> the configured estimator's advantages -> one training sequence per
  * trajectory, built from its own turns' prompt ids and sampled ids (sampled ids are kept, prompts are
- * append-only) -> reference log-probs from the frozen initial model (`forward`), current log-probs
- * (`forward`), old log-probs = the sampling log-probs -> `policyLoss` -> its per-token gradient on the
- * response tokens (0 on prompt tokens) -> `forwardBackward` in micro-batches -> `optimStep`.
- * Every `schedule.evalEvery` steps (and the last) `runEval` plays the reference opponents (and `random`);
+ * append-only) -> `policyUpdate` (update.ts): `miniBatches` optimizer steps, each over a shuffled share of
+ * the trajectories, with old log-probs = the sampling log-probs and the KL term against the frozen initial
+ * model.
+ * Every `schedule.evalEvery` steps (and the last) `runEval` plays the reference opponents (and `random`), and
+ * a fresh run first evaluates its starting model as step 0 (the baseline);
  * every `schedule.checkpointEvery` steps (and the last) a checkpoint with optimizer state is written.
  * `resume` continues from the newest checkpoint of the run directory: rollout seeds derive from the step
  * and the sampling seed is saved, so a resumed run reaches the same weights as an uninterrupted one.
@@ -32,14 +33,14 @@ import { checkpointDir, latestCheckpoint } from '../model/io/checkpoint.js';
 import { renderChatTokens, type ChatMessage } from '../model/io/chat_template.js';
 import type { HfTokenizer } from '../model/io/tokenizer_hf.js';
 import type { JsonValue } from '../model/io/types.js';
-import { flatTokenAdvantages, getEstimator, policyLoss } from '../rl/index.js';
+import { flatTokenAdvantages, getEstimator } from '../rl/index.js';
 import { runRollouts, selfPlay, toRlBatch, type RolloutTrajectory } from '../rollout/index.js';
 import { UsageError } from '../util/errors.js';
 import type { TrainConfig } from './config.js';
 import { EnginePolicy } from './engine_policy.js';
 import { appendJsonl, gameSeatStats, overallInvalidRate, type GameStats } from './metrics.js';
 import { loadEngineCheckpoint, policyTokenizer, saveEngineCheckpoint } from './pretrain.js';
-import { adamwParams } from './schedule.js';
+import { policyUpdate } from './update.js';
 
 /** Options of `train`. */
 export interface TrainOptions {
@@ -70,7 +71,10 @@ export interface TrainRecord {
   /** k1 estimate of KL(old || new). */
   approx_kl: number;
   grad_norm: number;
+  /** Learning rate of the step's last optimizer step. */
   lr: number;
+  /** Optimizer steps of this RL step (`miniBatches`, fewer when trajectories are fewer). */
+  optimizer_steps: number;
   /** Response tokens trained. */
   tokens: number;
   /** Trajectories trained. */
@@ -105,6 +109,8 @@ export interface TrainResult {
   readonly lastTrain: TrainRecord | null;
   /** The last evaluation rows of this call (empty when none ran). */
   readonly lastEval: EvalRow[];
+  /** The starting model's evaluation (step 0), run when a fresh run evaluates at all; empty on resume. */
+  readonly baseEval: EvalRow[];
   /** Wall seconds of this call. */
   readonly seconds: number;
 }
@@ -218,7 +224,29 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
   const end = Math.min(cfg.steps, opts.stopAfter !== undefined ? startStep + opts.stopAfter : cfg.steps);
   let lastTrain: TrainRecord | null = null;
   let lastEval: EvalRow[] = [];
+  let baseEval: EvalRow[] = [];
   let checkpoint = latest ?? '';
+
+  /** Plays the evaluation cells with the current weights and appends the `eval` record of `stepNo`. */
+  const evaluate = async (stepNo: number): Promise<EvalRow[]> => {
+    const evalPolicy = new EnginePolicy({ engine, tokenizer: policyTokenizer(tokenizer), maxNewTokens: cfg.sampling.maxNewTokens, temperature: cfg.sampling.temperature, topP: cfg.sampling.topP, topK: cfg.sampling.topK, seed: (cfg.seed + 7919 * stepNo) >>> 0, name: 'learner' });
+    const report = await runEval(evalPolicy, {
+      cells: evalCells, gamesPerSeat: cfg.schedule.evalGamesPerSeat, seed: cfg.seed + 1_000_000,
+      promptStyle: cfg.promptStyle, sampling: { maxTokens: cfg.sampling.maxNewTokens },
+    });
+    const nash: Record<string, number> = {};
+    for (const [g, s] of Object.entries(report.nash_conv)) nash[g] = s.nash_conv;
+    const erec: EvalRecord = { type: 'eval', step: stepNo, time: Date.now() / 1000, results: report.results, nash_conv: nash };
+    appendJsonl(metricsPath, erec);
+    opts.onRecord?.(erec);
+    return report.results;
+  };
+  // The starting model's evaluation (step 0): the baseline every later evaluation is read against.
+  const ev = cfg.schedule.evalEvery;
+  if (startStep === 0 && ev > 0 && end > 0) {
+    lastEval = await evaluate(0);
+    baseEval = lastEval;
+  }
 
   for (let step = startStep; step < end; step++) {
     const stepStart = performance.now();
@@ -230,63 +258,28 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
     const { trajectories: rl, source } = toRlBatch(rollout.trajectories);
     const trajs = source.map((i) => rollout.trajectories[i]!);
 
-    // 2. Advantages, sequences, log-probs.
+    // 2. Advantages and training sequences (sampled ids kept), then the update.
     const adv = estimator(rl);
     const { advantages, offsets } = flatTokenAdvantages(rl, adv);
     const seqs = trajs.map((t) => trajectorySequence(t, tokenizer));
     const n = advantages.length;
     const oldLogp = new Float64Array(n);
-    const logp = new Float64Array(n);
-    const refLogp = new Float64Array(n);
-    const ids = seqs.map((s) => s.ids);
-    const cur = await engine.forward(ids);
-    const ref = cfg.loss.klCoef !== 0 ? await reference.forward(ids) : null;
-    for (let i = 0; i < trajs.length; i++) {
+    trajs.forEach((t, i) => {
       let p = offsets[i]!;
-      const turns = trajs[i]!.turns;
-      for (let k = 0; k < turns.length; k++) {
-        const lp = turns[k]!.logprobs!;
-        const s0 = seqs[i]!.starts[k]!;
-        for (let j = 0; j < lp.length; j++, p++) {
-          oldLogp[p] = lp[j]!;
-          logp[p] = cur[i]![s0 + j - 1]!;
-          if (ref) refLogp[p] = ref[i]![s0 + j - 1]!;
-        }
-      }
+      for (const turn of t.turns) for (const x of turn.logprobs!) oldLogp[p++] = x;
       if (p !== offsets[i + 1]) throw new Error(`trajectory ${i}: ${p - offsets[i]!} sampled tokens but ${offsets[i + 1]! - offsets[i]!} advantage tokens`);
-    }
-
-    // 3. Loss, gradient, update.
-    const out = policyLoss(
-      { logp, oldLogp, refLogp: ref ? refLogp : undefined, advantages, offsets },
-      { clip: cfg.loss.clip, clipHigh: cfg.loss.clipHigh, dualClip: cfg.loss.dualClip === 0 ? null : cfg.loss.dualClip, klCoef: cfg.loss.klCoef, aggregation: cfg.loss.aggregation },
-    );
-    for (let i = 0; i < trajs.length; i += cfg.microBatch) {
-      const chunk: number[][] = [];
-      const weights: number[][] = [];
-      for (let b = i; b < Math.min(trajs.length, i + cfg.microBatch); b++) {
-        const seq = seqs[b]!;
-        const w = new Array<number>(seq.ids.length - 1).fill(0);
-        let p = offsets[b]!;
-        const turns = trajs[b]!.turns;
-        for (let k = 0; k < turns.length; k++) {
-          const len = turns[k]!.tokenIds!.length;
-          for (let j = 0; j < len; j++, p++) w[seq.starts[k]! + j - 1] = out.grad[p]!;
-        }
-        chunk.push(seq.ids);
-        weights.push(w);
-      }
-      await engine.forwardBackward(chunk, weights);
-    }
-    const hp = adamwParams(cfg.optim, step, cfg.steps);
-    const o = await engine.optimStep(hp);
+    });
+    const u = await policyUpdate({
+      engine, reference, cfg, step,
+      batch: { ids: seqs.map((x) => x.ids), starts: seqs.map((x) => x.starts), lengths: trajs.map((t) => t.turns.map((x) => x.tokenIds!.length)), oldLogp, advantages: Float64Array.from(advantages), offsets },
+    });
     let absAdv = 0;
     for (let t = 0; t < n; t++) absAdv += Math.abs(advantages[t]!);
     const stats = gameSeatStats(rollout.trajectories);
     const rec: TrainRecord = {
-      type: 'train', step: step + 1, time: Date.now() / 1000, weight_version: o.weightVersion,
-      loss: out.loss, pg_loss: out.metrics.pgLoss, kl_loss: out.metrics.klLoss, clip_frac: out.metrics.clipActiveFrac,
-      approx_kl: out.metrics.approxKlK1, grad_norm: o.gradNorm, lr: hp.lr, tokens: n, trajectories: trajs.length,
+      type: 'train', step: step + 1, time: Date.now() / 1000, weight_version: u.weightVersion,
+      loss: u.loss, pg_loss: u.pgLoss, kl_loss: u.klLoss, clip_frac: u.clipFrac,
+      approx_kl: u.approxKl, grad_norm: u.gradNorm, lr: u.lr, optimizer_steps: u.optimizerSteps, tokens: n, trajectories: trajs.length,
       adv_abs_mean: n > 0 ? absAdv / n : 0, invalid_rate: overallInvalidRate(stats),
       rollout_s: rolloutS, step_s: (performance.now() - stepStart) / 1000, games: stats,
     };
@@ -296,24 +289,11 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
     for (const e of rollout.episodes.slice(0, cfg.schedule.transcriptsPerStep)) {
       appendJsonl(join(runDir, 'transcripts.jsonl'), { step: step + 1, ...(JSON.parse(transcriptLine(e)) as object) });
     }
-    log(`step ${step + 1}/${cfg.steps} loss ${out.loss.toFixed(4)} invalid ${rec.invalid_rate.toFixed(3)} ${rec.step_s.toFixed(1)}s`);
+    log(`step ${step + 1}/${cfg.steps} loss ${u.loss.toFixed(4)} invalid ${rec.invalid_rate.toFixed(3)} ${rec.step_s.toFixed(1)}s`);
 
     // 4. Evaluation and checkpoint.
     const last = step + 1 === cfg.steps;
-    const ev = cfg.schedule.evalEvery;
-    if (ev > 0 && ((step + 1) % ev === 0 || last)) {
-      const evalPolicy = new EnginePolicy({ engine, tokenizer: policyTokenizer(tokenizer), maxNewTokens: cfg.sampling.maxNewTokens, temperature: cfg.sampling.temperature, topP: cfg.sampling.topP, topK: cfg.sampling.topK, seed: (cfg.seed + 7919 * (step + 1)) >>> 0, name: 'learner' });
-      const report = await runEval(evalPolicy, {
-        cells: evalCells, gamesPerSeat: cfg.schedule.evalGamesPerSeat, seed: cfg.seed + 1_000_000,
-        promptStyle: cfg.promptStyle, sampling: { maxTokens: cfg.sampling.maxNewTokens },
-      });
-      const nash: Record<string, number> = {};
-      for (const [g, s] of Object.entries(report.nash_conv)) nash[g] = s.nash_conv;
-      const erec: EvalRecord = { type: 'eval', step: step + 1, time: Date.now() / 1000, results: report.results, nash_conv: nash };
-      appendJsonl(metricsPath, erec);
-      opts.onRecord?.(erec);
-      lastEval = report.results;
-    }
+    if (ev > 0 && ((step + 1) % ev === 0 || last)) lastEval = await evaluate(step + 1);
     if ((step + 1) % cfg.schedule.checkpointEvery === 0 || last || step + 1 === end) {
       checkpoint = checkpointDir(runDir, step + 1);
       const extra: { [key: string]: JsonValue } = { kind: 'train', init: init, estimator: cfg.estimator };
@@ -322,5 +302,5 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
     }
   }
   if (!existsSync(join(runDir, 'config.json'))) writeFileSync(join(runDir, 'config.json'), JSON.stringify({ ...cfg, init }, null, 2) + '\n');
-  return { steps: Math.max(startStep, end), checkpoint, lastTrain, lastEval, seconds: (performance.now() - t0) / 1000 };
+  return { steps: Math.max(startStep, end), checkpoint, lastTrain, lastEval, baseEval, seconds: (performance.now() - t0) / 1000 };
 }
