@@ -6,8 +6,13 @@
  * marshal train --config tictactoe-tiny --init runs/pre/step-00000300 --out runs/rl
  * marshal train --config tictactoe-tiny --out runs/rl --resume
  */
+import { writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EvalRow } from '../../eval/metrics.js';
-import { loadConfig } from '../../train/config.js';
+import { latestCheckpoint } from '../../model/io/checkpoint.js';
+import { buildReport } from '../../report/report.js';
+import { loadConfig, type TrainConfig } from '../../train/config.js';
+import { pretrain } from '../../train/pretrain.js';
 import { train } from '../../train/trainer.js';
 import { UsageError } from '../../util/errors.js';
 import { Progress } from '../../util/progress.js';
@@ -18,19 +23,23 @@ import { fmt, table } from '../table.js';
 export const trainCommand: Command = {
   name: 'train',
   summary: 'self-play RL (MARSHAL) from a pretrain checkpoint: metrics.jsonl, evaluations, checkpoints, --resume',
-  usage: 'marshal train --config <preset> [key=value ...] --init <checkpoint> --out <dir> [--resume] [--quiet]',
+  usage: 'marshal train --config <preset> [key=value ...] --out <dir> [--init <checkpoint>] [--resume] [--quiet]',
   help: [
     'Options:',
     '  --config NAME   training preset (configs/NAME.json) or a .json file; key=value positionals override it',
     '                  (e.g. steps=50 estimator=grpo loss.klCoef=0.1 schedule.evalEvery=10)',
-    '  --init DIR      initial checkpoint with tokenizer (from `marshal pretrain`); also the KL reference',
-    '  --out DIR       run directory: config.json, metrics.jsonl, transcripts.jsonl, train.log, step-N/ checkpoints',
+    '  --init DIR      initial checkpoint with tokenizer (from `marshal pretrain`); also the KL reference.',
+    '                  Without it the base is pretrained first into OUT/base with the preset\'s pretrain.* settings',
+    '                  (reused when OUT/base already holds it)',
+    '  --out DIR       run directory: config.json, metrics.jsonl, transcripts.jsonl, train.log, step-N/ checkpoints,',
+    '                  report.html (rewritten at the end)',
     '  --resume        continue from the newest checkpoint in --out (same seed: same weights as an uninterrupted run)',
     '  --quiet         no progress output (CI)',
     '',
     'Example:',
     '  marshal pretrain --config tictactoe-tiny --out runs/pre',
-    '  marshal train --config tictactoe-tiny --init runs/pre/step-00000300 --out runs/rl',
+    '  marshal train --config tictactoe-tiny --init runs/pre/step-00000400 --out runs/rl',
+    '  marshal train --config kuhn-tiny --out runs/kuhn          # pretrains runs/kuhn/base first',
   ].join('\n'),
   async run(argv) {
     const { values, positionals } = parse(
@@ -45,8 +54,10 @@ export const trainCommand: Command = {
     const tty = process.stderr.isTTY === true && !process.env.CI;
     const bar = new Progress('train', cfg.steps, { quiet });
     let latest = '';
+    let init = typeof values.init === 'string' ? values.init : undefined;
+    if (!init && !(values.resume === true && latestCheckpoint(values.out))) init = await pretrainBase(cfg, join(values.out, 'base'), quiet, tty);
     const r = await train(cfg, values.out, {
-      init: typeof values.init === 'string' ? values.init : undefined,
+      init,
       resume: values.resume === true,
       onRecord: (rec) => {
         if (rec.type === 'eval') {
@@ -60,12 +71,48 @@ export const trainCommand: Command = {
       },
     });
     bar.done();
-    if (r.lastEval.length > 0) printEval(r.lastEval);
+    if (r.baseEval.length > 0 && !quiet) {
+      console.log('base model (step 0):');
+      printEval(r.baseEval);
+    }
+    if (r.lastEval.length > 0) {
+      if (!quiet) console.log(`trained model (step ${r.steps}):`);
+      printEval(r.lastEval);
+    }
+    const reportPath = join(values.out, 'report.html');
+    try {
+      const report = buildReport([values.out]);
+      writeFileSync(reportPath + '.tmp', report.html);
+      renameSync(reportPath + '.tmp', reportPath);
+      console.log(`report ${reportPath}`);
+    } catch (e) {
+      console.warn(`report not written: ${(e as Error).message}`);
+    }
     console.log(`checkpoint ${r.checkpoint}`);
     console.log(`${r.steps} steps, ${fmt(r.seconds, 1)} s`);
     return 0;
   },
 };
+
+/** Pretrains the base into `dir` (or reuses a finished one there) and returns its checkpoint. */
+async function pretrainBase(cfg: TrainConfig, dir: string, quiet: boolean, tty: boolean): Promise<string> {
+  const have = latestCheckpoint(dir);
+  if (have) {
+    if (!quiet) console.log(`base: reusing ${have}`);
+    return have;
+  }
+  const bar = new Progress('pretrain', cfg.pretrain.steps, { quiet });
+  const steps = cfg.pretrain.steps;
+  const r = await pretrain(cfg, dir, {
+    onStep: (s, loss) => {
+      bar.update(s, `loss ${fmt(loss)}`);
+      if (!quiet && !tty && (s === 1 || s % 50 === 0 || s === steps)) console.log(`pretrain step ${s}/${steps} loss ${fmt(loss)}`);
+    },
+  });
+  bar.done();
+  if (!quiet) console.log(`base ${r.checkpoint}: loss ${fmt(r.firstLoss)} -> ${fmt(r.lastLoss)}, invalid answers ${fmt(100 * r.invalidRate, 1)}%, ${fmt(r.seconds, 1)} s`);
+  return r.checkpoint;
+}
 
 function printEval(rows: readonly EvalRow[]): void {
   console.log(
