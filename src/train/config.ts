@@ -134,9 +134,9 @@ const SCHEMA: Record<string, Field> = {
 /** Defaults every preset starts from (tiny tic-tac-toe scale). */
 export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   games: ['tic_tac_toe'], backend: 'embedded', model: 'tiny', promptStyle: 'compact', estimator: 'marshal',
-  steps: 30, episodesPerGame: 16, miniBatches: 1, microBatch: 16,
+  steps: 30, episodesPerGame: 32, miniBatches: 4, microBatch: 16,
   loss: { clip: 0.2, clipHigh: 0.2, dualClip: 1.4, klCoef: 0.2, entropyCoef: 0, aggregation: 'seq-mean-token-mean' },
-  optim: { lr: 1e-3, beta1: 0.9, beta2: 0.95, weightDecay: 0.05, eps: 1e-8, clipNorm: 1, warmup: 2, cosine: true },
+  optim: { lr: 5e-4, beta1: 0.9, beta2: 0.95, weightDecay: 0.05, eps: 1e-8, clipNorm: 1, warmup: 8, cosine: true },
   sampling: { temperature: 1, topP: 1, topK: 0, maxNewTokens: 24 },
   schedule: { evalEvery: 10, evalGamesPerSeat: 10, checkpointEvery: 5, transcriptsPerStep: 2 },
   pretrain: { steps: 400, gamesPerGame: 1000, batchSize: 16, lr: 3e-3, evalGames: 8 },
