@@ -43,12 +43,12 @@ const PRESETS: Record<PresetName, ModelConfig> = {
   // ~0.12M parameters: for tests.
   tiny: {
     vocabSize: 256, hiddenSize: 64, intermediateSize: 192, numLayers: 2, numHeads: 4, numKvHeads: 2,
-    headDim: 16, rmsNormEps: 1e-6, ropeTheta: 10000, tieWordEmbeddings: true, maxPositions: 1024,
+    headDim: 16, rmsNormEps: 1e-6, ropeTheta: 10000, tieWordEmbeddings: true, maxPositions: 4096,
   },
   // The reference model of the speed bar (vocab 512, d 256, 4 layers, 4 heads, MLP 1024), untied head.
   small: {
     vocabSize: 512, hiddenSize: 256, intermediateSize: 1024, numLayers: 4, numHeads: 4, numKvHeads: 4,
-    headDim: 64, rmsNormEps: 1e-6, ropeTheta: 10000, tieWordEmbeddings: false, maxPositions: 2048,
+    headDim: 64, rmsNormEps: 1e-6, ropeTheta: 10000, tieWordEmbeddings: false, maxPositions: 4096,
   },
   // ~25.7M parameters.
   base: {

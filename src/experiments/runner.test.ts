@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../util/errors.js';
+import { readSection } from './results_md.js';
+import { runExperiment } from './runner.js';
+
+// Heavily reduced: a 2-step base, 1 RL step, 1 evaluation game per seat (a few seconds on 2 cores).
+const TINY = ['preset=tictactoe-tiny', 'pretrain.steps=2', 'pretrain.gamesPerGame=10', 'pretrain.evalGames=0', 'pretrain.batchSize=4',
+  'steps=1', 'episodesPerGame=2', 'schedule.evalEvery=0', 'gamesPerSeat=1', 'sampling.maxNewTokens=12'];
+
+test('tictactoe end to end (tiny): trains, evaluates base and trained, writes its section; a rerun reuses the runs', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'marshal-exp-'));
+  try {
+    const results = join(root, 'results.md');
+    const logs: string[] = [];
+    const o = { root, results, args: TINY, command: 'npm run experiment -- tictactoe (test)', log: (l: string) => logs.push(l) };
+    const r = await runExperiment('tictactoe', o);
+    const doc = readFileSync(results, 'utf8');
+    const section = readSection(doc, 'tictactoe');
+    assert.ok(section, 'section written between its markers');
+    assert.equal(section, r.section.trim());
+    assert.match(section, /^\| tic_tac_toe \| mcts:100 \| 0 \(first\) \| base \| 1 \|/m);
+    assert.match(section, /^\| tic_tac_toe \| mcts:100 \| 1 \| trained \| 1 \|/m);
+    assert.match(section, /^\| tic_tac_toe \| random \| 0 \(first\) \| trained \|/m);
+    assert.match(section, /- command: `npm run experiment -- tictactoe \(test\)`/);
+    assert.match(section, /- machine: .*\d+ cores/);
+    assert.match(section, /`steps=1`/);
+    const base = join(root, 'tictactoe', 'base', 'step-00000002');
+    const trained = join(root, 'tictactoe', 'train', 'step-00000001');
+    for (const p of [base, trained, join(root, 'tictactoe', 'report.html'), join(root, 'tictactoe', 'experiment.json'), join(root, 'tictactoe', 'evals', 'trained.json')]) assert.ok(existsSync(p), p);
+    assert.ok(logs.some((l) => l.startsWith('[tictactoe] base: pretrain')), 'a line per phase');
+
+    // Rerun: nothing retrained (checkpoints untouched), evaluations from the cache, same tables.
+    const mtime = statSync(join(trained, 'checkpoint.json')).mtimeMs;
+    logs.length = 0;
+    const again = await runExperiment('tictactoe', o);
+    assert.ok(logs.some((l) => /trained: reusing/.test(l)), logs.join('\n'));
+    assert.ok(logs.some((l) => /evaluate trained: cached/.test(l)), logs.join('\n'));
+    assert.equal(statSync(join(trained, 'checkpoint.json')).mtimeMs, mtime);
+    const table = (s: string) => s.slice(s.indexOf('| game |'));
+    assert.equal(table(again.section), table(r.section));
+
+    // Other settings over a finished run: an error naming the key, unless --fresh.
+    await assert.rejects(runExperiment('tictactoe', { ...o, args: [...TINY, 'steps=2'] }), (e: unknown) => e instanceof UsageError && /differ: steps/.test(e.message) && /--fresh/.test(e.message));
+    const fresh = await runExperiment('tictactoe', { ...o, args: [...TINY, 'steps=2'], fresh: true });
+    assert.ok(existsSync(join(root, 'tictactoe', 'train', 'step-00000002')));
+    assert.ok(!existsSync(trained));
+    assert.match(fresh.section, /`steps=2`/);
+    assert.equal(readSection(readFileSync(results, 'utf8'), 'tictactoe'), fresh.section.trim());
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
