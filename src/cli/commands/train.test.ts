@@ -31,7 +31,13 @@ test('marshal pretrain then marshal train (tiny, quiet): checkpoints and the fin
     assert.equal(tr.status, 0);
     assert.match(tr.out, /tic_tac_toe\s+mcts:100/);
     assert.ok(existsSync(join(dir, 'rl', 'step-00000001', 'checkpoint.json')));
-    await assert.rejects(run(trainCommand, ['--config', 'tictactoe-tiny', '--out', join(dir, 'x')]), /--init/);
+    assert.ok(existsSync(join(dir, 'rl', 'report.html')));
+    // without --init the base is pretrained into OUT/base first (with the config's pretrain.* settings)
+    const auto = await run(trainCommand, ['--config', 'tictactoe-tiny', 'pretrain.steps=2', 'pretrain.gamesPerGame=4', 'pretrain.batchSize=2', 'pretrain.evalGames=0',
+      'steps=1', 'episodesPerGame=2', 'sampling.maxNewTokens=8', 'schedule.evalEvery=0', '--out', join(dir, 'auto'), '--quiet']);
+    assert.equal(auto.status, 0);
+    assert.ok(existsSync(join(dir, 'auto', 'base', 'step-00000002', 'checkpoint.json')));
+    assert.ok(existsSync(join(dir, 'auto', 'step-00000001', 'checkpoint.json')));
     await assert.rejects(run(trainCommand, ['--config', 'tictactoe-tiny', 'bogus=1', '--out', join(dir, 'x')]), /unknown key 'bogus'/);
     await assert.rejects(run(pretrainCommand, ['--out', join(dir, 'x')]), /--config is required/);
   } finally {
