@@ -7,9 +7,9 @@
  * const doc = replaceSection(readFileSync('docs/results.md', 'utf8'), 'kuhn', '## kuhn\n...');
  * writeResultsSection('docs/results.md', 'kuhn', '## kuhn\n...');   // atomic: tmp file + rename
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import type { EvalRow } from '../eval/metrics.js';
+import { writeFileAtomic } from '../model/io/atomic.js';
 import type { NashConvSummary } from '../eval/arena.js';
 import { UsageError } from '../util/errors.js';
 
@@ -50,14 +50,6 @@ export function readSection(doc: string, name: string): string | null {
   const ei = doc.indexOf(endMarker(name));
   if (si < 0 || ei < si) return null;
   return doc.slice(si + startMarker(name).length, ei).trim();
-}
-
-/** Writes `text` to `path` atomically: a temporary file in the same directory, then a rename. */
-export function writeFileAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }
 
 /** The text a new results document starts with (docs/results.md keeps its own, hand-edited copy). */

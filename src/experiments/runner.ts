@@ -29,6 +29,7 @@ import { runEval } from '../eval/arena.js';
 import type { EvalCell } from '../eval/suite.js';
 import { loadGame } from '../games/registry.js';
 import { getBackend } from '../model/backend/select.js';
+import { writeFileAtomic } from '../model/io/atomic.js';
 import { CHECKPOINT_SIDECAR, checkpointDir, latestCheckpoint } from '../model/io/checkpoint.js';
 import { buildReport } from '../report/report.js';
 import { estimatorNames } from '../rl/estimators.js';
@@ -44,7 +45,7 @@ import {
   type AblationExperiment, type Experiment, type OptionValues, type SpecialistExperiment, type TransferExperiment,
 } from './experiments.js';
 import {
-  evalNotes, evalTable, fmtMeanStd, fmtNum, fmtPct, mdTable, nashConvTable, writeFileAtomic, writeResultsSection,
+  evalNotes, evalTable, fmtMeanStd, fmtNum, fmtPct, mdTable, nashConvTable, writeResultsSection,
   type LabelledEval, type StoredEval,
 } from './results_md.js';
 

@@ -271,7 +271,7 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
     });
     const u = await policyUpdate({
       engine, reference, cfg, step,
-      batch: { ids: seqs.map((x) => x.ids), starts: seqs.map((x) => x.starts), lengths: trajs.map((t) => t.turns.map((x) => x.tokenIds!.length)), oldLogp, advantages: Float64Array.from(advantages), offsets },
+      batch: { ids: seqs.map((x) => x.ids), starts: seqs.map((x) => x.starts), lengths: trajs.map((t) => t.turns.map((x) => x.tokenIds!.length)), oldLogp, advantages, offsets },
     });
     let absAdv = 0;
     for (let t = 0; t < n; t++) absAdv += Math.abs(advantages[t]!);

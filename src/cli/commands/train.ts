@@ -6,9 +6,9 @@
  * marshal train --config tictactoe-tiny --init runs/pre/step-00000300 --out runs/rl
  * marshal train --config tictactoe-tiny --out runs/rl --resume
  */
-import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvalRow } from '../../eval/metrics.js';
+import { writeFileAtomic } from '../../model/io/atomic.js';
 import { latestCheckpoint } from '../../model/io/checkpoint.js';
 import { buildReport } from '../../report/report.js';
 import { loadConfig, type TrainConfig } from '../../train/config.js';
@@ -82,8 +82,7 @@ export const trainCommand: Command = {
     const reportPath = join(values.out, 'report.html');
     try {
       const report = buildReport([values.out]);
-      writeFileSync(reportPath + '.tmp', report.html);
-      renameSync(reportPath + '.tmp', reportPath);
+      writeFileAtomic(reportPath, report.html);
       console.log(`report ${reportPath}`);
     } catch (e) {
       console.warn(`report not written: ${(e as Error).message}`);
