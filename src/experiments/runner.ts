@@ -36,7 +36,7 @@ import { estimatorNames } from '../rl/estimators.js';
 import { loadConfig, type TrainConfig } from '../train/config.js';
 import { EnginePolicy } from '../train/engine_policy.js';
 import { ContextGuard } from './context_guard.js';
-import { loadEngineCheckpoint, policyTokenizer, pretrain } from '../train/pretrain.js';
+import { diffKeys, loadEngineCheckpoint, policyTokenizer, pretrain, pretrainSettings } from '../train/pretrain.js';
 import { train } from '../train/trainer.js';
 import { UsageError, choices } from '../util/errors.js';
 import { Progress } from '../util/progress.js';
@@ -189,25 +189,11 @@ function readJson<T>(path: string): T | null {
   }
 }
 
-/** Dotted keys whose values differ between two JSON values. */
-export function diffKeys(a: unknown, b: unknown, prefix = ''): string[] {
-  const isObj = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
-  if (isObj(a) && isObj(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => diffKeys(a[k], b[k], prefix ? `${prefix}.${k}` : k));
-  }
-  return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix || '(value)'];
-}
-
 function stepOf(checkpoint: string | null): number {
   const m = checkpoint ? /step-(\d+)$/.exec(checkpoint) : null;
   return m ? Number(m[1]) : -1;
 }
 
-function pretrainKey(cfg: TrainConfig): unknown {
-  const { lr: _lr, ...optim } = cfg.optim;
-  return { games: cfg.games, model: cfg.model, promptStyle: cfg.promptStyle, seed: cfg.seed, pretrain: cfg.pretrain, optim, maxNewTokens: cfg.sampling.maxNewTokens };
-}
 
 interface RunInfo {
   readonly seconds: number;
@@ -222,7 +208,7 @@ const FRESH_HINT = 'pass --fresh to retrain this experiment, or --out for anothe
 
 /** The base checkpoint of `cfg` in `dir`: reused when finished with the same settings, else pretrained. */
 async function ensureBase(ctx: Ctx, cfg: TrainConfig, dir: string, label: string): Promise<string> {
-  const key = pretrainKey(cfg);
+  const key = pretrainSettings(cfg);
   const latest = latestCheckpoint(dir);
   const info = readJson<RunInfo>(join(dir, INFO));
   if (latest && info) {

@@ -75,6 +75,25 @@ export interface PretrainResult {
   readonly seconds: number;
 }
 
+/**
+ * What a pretrained base depends on, recorded in its checkpoint (`extra.settings`) so that a later run can tell
+ * whether a base it finds was made with its own settings. The learning rate of RL is not part of it.
+ */
+export function pretrainSettings(cfg: TrainConfig): { [key: string]: JsonValue } {
+  const { lr: _lr, ...optim } = cfg.optim;
+  return JSON.parse(JSON.stringify({ games: cfg.games, model: cfg.model, promptStyle: cfg.promptStyle, seed: cfg.seed, pretrain: cfg.pretrain, optim, maxNewTokens: cfg.sampling.maxNewTokens })) as { [key: string]: JsonValue };
+}
+
+/** Dotted keys whose values differ between two JSON values (`[]` when equal). */
+export function diffKeys(a: unknown, b: unknown, prefix = ''): string[] {
+  const isObj = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
+  if (isObj(a) && isObj(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => diffKeys(a[k], b[k], prefix ? `${prefix}.${k}` : k));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix || '(value)'];
+}
+
 /** A random legal mover that answers in the protocol format with empty reasoning. */
 class RandomFormatPolicy implements Policy {
   readonly name = 'random-format';
@@ -261,7 +280,7 @@ export async function pretrain(cfg: TrainConfig, runDir: string, opts: PretrainO
 
   // 5. Save, then measure the invalid-answer rate by sampling.
   const dir = checkpointDir(runDir, steps);
-  saveEngineCheckpoint(dir, engine, { step: steps, tokenizer, extra: { kind: 'pretrain', games: cfg.games, prompt_style: cfg.promptStyle, first_loss: firstLoss, last_loss: lastLoss } });
+  saveEngineCheckpoint(dir, engine, { step: steps, tokenizer, extra: { kind: 'pretrain', games: cfg.games, prompt_style: cfg.promptStyle, first_loss: firstLoss, last_loss: lastLoss, settings: pretrainSettings(cfg) } });
   let invalidRate = NaN;
   const evalGames = opts.evalGames ?? cfg.pretrain.evalGames;
   if (evalGames > 0) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
@@ -38,6 +38,13 @@ test('marshal pretrain then marshal train (tiny, quiet): checkpoints and the fin
     assert.equal(auto.status, 0);
     assert.ok(existsSync(join(dir, 'auto', 'base', 'step-00000002', 'checkpoint.json')));
     assert.ok(existsSync(join(dir, 'auto', 'step-00000001', 'checkpoint.json')));
+    // a base found in OUT/base is reused only if it was pretrained with the run's settings
+    cpSync(join(dir, 'auto', 'base'), join(dir, 'other', 'base'), { recursive: true });
+    await assert.rejects(
+      run(trainCommand, ['--config', 'tictactoe-tiny', 'pretrain.steps=2', 'pretrain.gamesPerGame=4', 'pretrain.batchSize=3', 'pretrain.evalGames=0',
+        'steps=1', 'episodesPerGame=2', 'sampling.maxNewTokens=8', 'schedule.evalEvery=0', '--out', join(dir, 'other'), '--quiet']),
+      /other\/base holds a base pretrained with other settings \(differ: pretrain\.batchSize\)/,
+    );
     await assert.rejects(run(trainCommand, ['--config', 'tictactoe-tiny', 'bogus=1', '--out', join(dir, 'x')]), /unknown key 'bogus'/);
     await assert.rejects(run(pretrainCommand, ['--out', join(dir, 'x')]), /--config is required/);
   } finally {

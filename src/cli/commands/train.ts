@@ -6,13 +6,14 @@
  * marshal train --config tictactoe-tiny --init runs/pre/step-00000300 --out runs/rl
  * marshal train --config tictactoe-tiny --out runs/rl --resume
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvalRow } from '../../eval/metrics.js';
 import { writeFileAtomic } from '../../model/io/atomic.js';
 import { latestCheckpoint } from '../../model/io/checkpoint.js';
 import { buildReport } from '../../report/report.js';
 import { loadConfig, type TrainConfig } from '../../train/config.js';
-import { pretrain } from '../../train/pretrain.js';
+import { diffKeys, pretrain, pretrainSettings } from '../../train/pretrain.js';
 import { train } from '../../train/trainer.js';
 import { UsageError } from '../../util/errors.js';
 import { Progress } from '../../util/progress.js';
@@ -97,6 +98,18 @@ export const trainCommand: Command = {
 async function pretrainBase(cfg: TrainConfig, dir: string, quiet: boolean, tty: boolean): Promise<string> {
   const have = latestCheckpoint(dir);
   if (have) {
+    // A base is reused only when it was pretrained with this run's settings (bases from before the settings
+    // were recorded are reused with a note).
+    const meta = JSON.parse(readFileSync(join(have, 'checkpoint.json'), 'utf8')) as { extra?: { settings?: unknown } };
+    const recorded = meta.extra?.settings;
+    if (recorded === undefined) {
+      if (!quiet) console.log(`base: reusing ${have} (its pretrain settings were not recorded, so they are not checked)`);
+      return have;
+    }
+    const diff = diffKeys(recorded, pretrainSettings(cfg));
+    if (diff.length > 0) {
+      throw new UsageError(`${dir} holds a base pretrained with other settings (differ: ${diff.join(', ')}); remove it, choose another --out, or pass --init <checkpoint> to start from it anyway`);
+    }
     if (!quiet) console.log(`base: reusing ${have}`);
     return have;
   }
