@@ -36,9 +36,10 @@ import { estimatorNames } from '../rl/estimators.js';
 import { loadConfig, type TrainConfig } from '../train/config.js';
 import { EnginePolicy } from '../train/engine_policy.js';
 import { ContextGuard } from './context_guard.js';
-import { diffKeys, loadEngineCheckpoint, policyTokenizer, pretrain, pretrainSettings } from '../train/pretrain.js';
+import { loadEngineCheckpoint, policyTokenizer, pretrain, pretrainSettings } from '../train/pretrain.js';
 import { train } from '../train/trainer.js';
 import { UsageError, choices } from '../util/errors.js';
+import { diffKeys } from '../util/json_diff.js';
 import { Progress } from '../util/progress.js';
 import {
   getExperiment, splitOverrides, experimentOptions,
@@ -193,7 +194,6 @@ function stepOf(checkpoint: string | null): number {
   const m = checkpoint ? /step-(\d+)$/.exec(checkpoint) : null;
   return m ? Number(m[1]) : -1;
 }
-
 
 interface RunInfo {
   readonly seconds: number;

@@ -84,16 +84,6 @@ export function pretrainSettings(cfg: TrainConfig): { [key: string]: JsonValue }
   return JSON.parse(JSON.stringify({ games: cfg.games, model: cfg.model, promptStyle: cfg.promptStyle, seed: cfg.seed, pretrain: cfg.pretrain, optim, maxNewTokens: cfg.sampling.maxNewTokens })) as { [key: string]: JsonValue };
 }
 
-/** Dotted keys whose values differ between two JSON values (`[]` when equal). */
-export function diffKeys(a: unknown, b: unknown, prefix = ''): string[] {
-  const isObj = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
-  if (isObj(a) && isObj(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => diffKeys(a[k], b[k], prefix ? `${prefix}.${k}` : k));
-  }
-  return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix || '(value)'];
-}
-
 /** A random legal mover that answers in the protocol format with empty reasoning. */
 class RandomFormatPolicy implements Policy {
   readonly name = 'random-format';

@@ -6,16 +6,16 @@
  * marshal train --config tictactoe-tiny --init runs/pre/step-00000300 --out runs/rl
  * marshal train --config tictactoe-tiny --out runs/rl --resume
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvalRow } from '../../eval/metrics.js';
 import { writeFileAtomic } from '../../model/io/atomic.js';
-import { latestCheckpoint } from '../../model/io/checkpoint.js';
+import { latestCheckpoint, readCheckpointSidecar } from '../../model/io/checkpoint.js';
 import { buildReport } from '../../report/report.js';
 import { loadConfig, type TrainConfig } from '../../train/config.js';
-import { diffKeys, pretrain, pretrainSettings } from '../../train/pretrain.js';
+import { pretrain, pretrainSettings } from '../../train/pretrain.js';
 import { train } from '../../train/trainer.js';
 import { UsageError } from '../../util/errors.js';
+import { diffKeys } from '../../util/json_diff.js';
 import { Progress } from '../../util/progress.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
@@ -100,8 +100,7 @@ async function pretrainBase(cfg: TrainConfig, dir: string, quiet: boolean, tty: 
   if (have) {
     // A base is reused only when it was pretrained with this run's settings (bases from before the settings
     // were recorded are reused with a note).
-    const meta = JSON.parse(readFileSync(join(have, 'checkpoint.json'), 'utf8')) as { extra?: { settings?: unknown } };
-    const recorded = meta.extra?.settings;
+    const recorded = readCheckpointSidecar(have).extra?.settings;
     if (recorded === undefined) {
       if (!quiet) console.log(`base: reusing ${have} (its pretrain settings were not recorded, so they are not checked)`);
       return have;

@@ -79,7 +79,8 @@ interface FileRecord {
   tensors: Record<string, number[]>;
 }
 
-interface Sidecar {
+/** The parsed `checkpoint.json` of a checkpoint directory. */
+export interface Sidecar {
   format: string;
   version: number;
   step: number;
@@ -213,9 +214,11 @@ export interface LoadCheckpointOptions {
   optimizer?: boolean;
 }
 
-/** Loads and validates a checkpoint directory; every problem is a `UsageError` naming the file. */
-export function loadCheckpoint(dir: string, opts: LoadCheckpointOptions = {}): LoadedCheckpoint {
-  const verify = opts.verify ?? true;
+/**
+ * Reads and validates a checkpoint's sidecar without loading any tensor (e.g. to look at `extra`); every
+ * problem is a `UsageError` naming the file.
+ */
+export function readCheckpointSidecar(dir: string): Sidecar {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`checkpoint directory ${dir} does not exist`);
   const sidecarPath = join(dir, CHECKPOINT_SIDECAR);
   if (!existsSync(sidecarPath)) throw new UsageError(`checkpoint ${dir}: no ${CHECKPOINT_SIDECAR} (not a checkpoint, or its save did not finish)`);
@@ -235,14 +238,22 @@ export function loadCheckpoint(dir: string, opts: LoadCheckpointOptions = {}): L
   const badInt = (v: unknown) => !Number.isSafeInteger(v) || (v as number) < 0;
   if (badInt(s.step) || badInt(s.weight_version)) throw new UsageError(`checkpoint ${sidecarPath}: step and weight_version must be non-negative integers`);
   if (!s.files || typeof s.files !== 'object' || !s.files[MODEL_FILE]) throw new UsageError(`checkpoint ${sidecarPath}: no record of ${MODEL_FILE}`);
+  return s as Sidecar;
+}
+
+/** Loads and validates a checkpoint directory; every problem is a `UsageError` naming the file. */
+export function loadCheckpoint(dir: string, opts: LoadCheckpointOptions = {}): LoadedCheckpoint {
+  const verify = opts.verify ?? true;
+  const s = readCheckpointSidecar(dir);
+  const sidecarPath = join(dir, CHECKPOINT_SIDECAR);
   const config = parseQwen3Config(s.config, `${sidecarPath} (config)`);
   const params = loadTensorFile(dir, MODEL_FILE, s.files[MODEL_FILE], verify);
   checkQwen3Tensors(config, params, `checkpoint ${dir}: weights in ${MODEL_FILE}`);
   const out: LoadedCheckpoint = {
     config,
     params,
-    step: s.step!,
-    weightVersion: s.weight_version!,
+    step: s.step,
+    weightVersion: s.weight_version,
     rngState: s.rng_state ?? null,
     extra: s.extra ?? {},
     tokenizer: existsSync(join(dir, 'tokenizer.json')) ? HfTokenizer.fromFile(join(dir, 'tokenizer.json')) : null,
