@@ -5,9 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { EXPERIMENTS, experimentNames, getExperiment, splitOverrides } from './experiments.js';
-import { ContextGuard, type PromptMeasuringPolicy } from './context_guard.js';
 import { runExperiment } from './runner.js';
-import type { PolicyRequest, PolicyResponse } from '../policy/types.js';
 
 test('the registry knows the five experiments and rejects unknown names listing the valid ones', () => {
   assert.deepEqual(experimentNames(), ['tictactoe', 'kuhn', 'mini_hanabi', 'transfer', 'ablation']);
@@ -52,26 +50,4 @@ test('runExperiment rejects bad input before any training', async () => {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-});
-
-test('ContextGuard answers only the over-long requests with errors and passes the rest through in order', async () => {
-  const seen: string[] = [];
-  const inner: PromptMeasuringPolicy = {
-    name: 'stub',
-    promptIds: (r: PolicyRequest) => new Array<number>(r.messages[0]!.content.length).fill(1),
-    generate: async (reqs) => reqs.map((r): PolicyResponse => {
-      seen.push(r.messages[0]!.content);
-      return { text: `ok ${r.messages[0]!.content.length}`, finishReason: 'stop' };
-    }),
-  };
-  const g = new ContextGuard(inner, 20, 5);
-  const req = (n: number): PolicyRequest => ({ messages: [{ role: 'user', content: 'x'.repeat(n) }] });
-  const out = await g.generate([req(10), req(16), req(15)]);
-  assert.deepEqual(out.map((r) => r.finishReason), ['stop', 'error', 'stop']);
-  assert.equal(out[0]!.text, 'ok 10');
-  assert.equal(out[2]!.text, 'ok 15');
-  assert.match(out[1]!.error!, /16 tokens.*20 positions/);
-  assert.equal(g.overflows, 1);
-  assert.equal(seen.length, 2);
-  assert.equal(g.name, 'stub');
 });

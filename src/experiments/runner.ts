@@ -35,7 +35,6 @@ import { buildReport } from '../report/report.js';
 import { estimatorNames } from '../rl/estimators.js';
 import { loadConfig, type TrainConfig } from '../train/config.js';
 import { EnginePolicy } from '../train/engine_policy.js';
-import { ContextGuard } from './context_guard.js';
 import { loadEngineCheckpoint, policyTokenizer, pretrain, pretrainSettings } from '../train/pretrain.js';
 import { train } from '../train/trainer.js';
 import { UsageError, choices } from '../util/errors.js';
@@ -310,11 +309,10 @@ async function evaluate(ctx: Ctx, label: string, checkpoint: string, cfg: TrainC
   ctx.log(`evaluate ${label} (${checkpoint}): ${cells.map((c) => `${c.game} vs ${c.opponent}`).join(', ')}; ${gamesPerSeat} games per seat`);
   const { engine, tokenizer } = await loadEngineCheckpoint(checkpoint);
   if (!tokenizer) throw new UsageError(`checkpoint ${checkpoint} has no tokenizer.json`);
-  const inner = new EnginePolicy({
+  const policy = new EnginePolicy({
     engine, tokenizer: policyTokenizer(tokenizer), maxNewTokens: cfg.sampling.maxNewTokens, temperature: cfg.sampling.temperature,
     topP: cfg.sampling.topP, topK: cfg.sampling.topK, seed, name: label,
   });
-  const policy = new ContextGuard(inner, engine.config.maxPositions, cfg.sampling.maxNewTokens);
   let bar: Progress | null = null;
   const report = await runEval(policy, {
     cells, gamesPerSeat, seed, promptStyle: cfg.promptStyle, sampling: { maxTokens: cfg.sampling.maxNewTokens },

@@ -25,3 +25,25 @@ test('EnginePolicy keeps sampled ids: the next prompt extends prompt + sampled i
   const ref = renderChatTokens(tok, m2.map((m, i) => (i === 1 ? { ...m, tokens: r!.tokenIds! } : m)), { template: 'marshal', addGenerationPrompt: true });
   assert.deepEqual(p2, ref.ids);
 });
+
+test('EnginePolicy answers only the requests that do not fit the context with errors and samples the rest in order', async () => {
+  const tok = HfTokenizer.fromJson(trainBpeTokenizer('Board: X . O\nYour move.\n<answer>X(1,1)</answer>', { vocabSize: 300 }));
+  const engine = new EmbeddedEngine({ config: preset('tiny', { vocabSize: tok.vocabSize, maxPositions: 64 }), seed: 3 });
+  const policy = new EnginePolicy({ engine, tokenizer: tok, maxNewTokens: 8, seed: 5 });
+  const req = (content: string) => ({ messages: [{ role: 'user' as const, content }] });
+  const short = req('Board: X . O');
+  const long = req('Your move. '.repeat(40));
+  assert.ok(policy.promptIds(long).length + 8 > 64 && policy.promptIds(short).length + 8 <= 64);
+  const out = await policy.generate([short, long, short]);
+  assert.deepEqual(out.map((r) => r.finishReason === 'error'), [false, true, false]);
+  assert.match(out[1]!.error!, /chat \(\d+ tokens\) plus 8 new tokens exceeds the model's context of 64 positions/);
+  assert.equal(policy.overflows, 1);
+  // the fitting requests are sampled as one batch, as if the long one had not been there
+  const alone = new EnginePolicy({ engine, tokenizer: tok, maxNewTokens: 8, seed: 5 });
+  const ref = await alone.generate([short, short]);
+  assert.deepEqual([out[0]!.tokenIds, out[2]!.tokenIds], [ref[0]!.tokenIds, ref[1]!.tokenIds]);
+  assert.equal(policy.seed, 6);
+  // a batch where nothing fits consumes no seed
+  assert.equal((await policy.generate([long]))[0]!.finishReason, 'error');
+  assert.equal(policy.seed, 6);
+});

@@ -7,6 +7,10 @@
  * from its cached ids (`tokens` field of the chat template), so a trajectory's training sequence is the
  * exact concatenation of prompt ids and sampled ids, turn by turn (chats are append-only).
  *
+ * A request whose prompt plus the batch's new tokens no longer fits the model's context (`maxPositions`) is
+ * answered with an `error` response of its own (counted in `overflows`) and the rest of the batch is sampled:
+ * the engine would refuse the whole batch, and the rollout runner would then stop every game in it.
+ *
  * @example
  * const policy = new EnginePolicy({ engine, tokenizer, maxNewTokens: 64 });
  * const [r] = await policy.generate([{ messages: [{ role: 'user', content: 'Your move.' }] }]);
@@ -44,6 +48,8 @@ export class EnginePolicy implements Policy {
   seed: number;
   private readonly opts: EnginePolicyOptions;
   private readonly imEnd: number;
+  /** Requests answered with an `error` response because their chat did not fit the model's context. */
+  overflows = 0;
   /** Sampled ids (generated part, stop token included) by the assistant text they decode to. */
   private readonly sampled = new Map<string, number[]>();
 
@@ -71,12 +77,22 @@ export class EnginePolicy implements Policy {
   async generate(requests: readonly PolicyRequest[]): Promise<PolicyResponse[]> {
     if (requests.length === 0) return [];
     const prompts = requests.map((r) => this.promptIds(r));
-    const s0 = requests[0]!.sampling;
+    // The engine samples a batch with its largest maxTokens, so every prompt must leave room for that.
     const maxNewTokens = Math.max(1, ...requests.map((r) => r.sampling?.maxTokens ?? this.opts.maxNewTokens));
+    const limit = this.opts.engine.config.maxPositions;
+    const out: PolicyResponse[] = new Array(requests.length);
+    const fit: number[] = [];
+    prompts.forEach((p, i) => {
+      if (p.length + maxNewTokens <= limit) return void fit.push(i);
+      this.overflows++;
+      out[i] = { text: '', finishReason: 'error', error: `the chat (${p.length} tokens) plus ${maxNewTokens} new tokens exceeds the model's context of ${limit} positions` };
+    });
+    if (fit.length === 0) return out;
+    const s0 = requests[fit[0]!]!.sampling;
     const topK = s0?.topK ?? this.opts.topK ?? 0;
     const seed = this.seed;
     this.seed = (this.seed + 1) >>> 0;
-    const out = await this.opts.engine.sample(prompts, {
+    const res = await this.opts.engine.sample(fit.map((i) => prompts[i]!), {
       maxNewTokens,
       temperature: s0?.temperature ?? this.opts.temperature ?? 1,
       topP: s0?.topP ?? this.opts.topP ?? 1,
@@ -84,20 +100,21 @@ export class EnginePolicy implements Policy {
       stopTokenIds: [this.imEnd],
       seed,
     });
-    return requests.map((_, i) => {
-      const ids = out.tokens[i]!;
+    fit.forEach((i, k) => {
+      const ids = res.tokens[k]!;
       const body = ids.length > 0 && ids[ids.length - 1] === this.imEnd ? ids.slice(0, -1) : ids;
       const text = MARSHAL_THINK_PREFIX + this.opts.tokenizer.decode(body);
       this.sampled.set(text, ids);
-      return {
+      out[i] = {
         text,
         tokenIds: ids,
-        logprobs: out.logprobs[i]!,
-        finishReason: out.stopReasons[i] === 'stop' ? 'stop' : 'length',
+        logprobs: res.logprobs[k]!,
+        finishReason: res.stopReasons[k] === 'stop' ? 'stop' : 'length',
         promptTokens: prompts[i]!.length,
         completionTokens: ids.length,
-        weightVersion: out.weightVersion,
+        weightVersion: res.weightVersion,
       } satisfies PolicyResponse;
     });
+    return out;
   }
 }
