@@ -35,7 +35,7 @@ import { buildReport } from '../report/report.js';
 import { estimatorNames } from '../rl/estimators.js';
 import { loadConfig, type TrainConfig } from '../train/config.js';
 import { EnginePolicy } from '../train/engine_policy.js';
-import { loadEngineCheckpoint, policyTokenizer, pretrain, pretrainSettings } from '../train/pretrain.js';
+import { baseSettingsDiff, loadEngineCheckpoint, policyTokenizer, pretrain, pretrainSettings } from '../train/pretrain.js';
 import { train } from '../train/trainer.js';
 import { UsageError, choices } from '../util/errors.js';
 import { diffKeys } from '../util/json_diff.js';
@@ -211,7 +211,9 @@ async function ensureBase(ctx: Ctx, cfg: TrainConfig, dir: string, label: string
   const latest = latestCheckpoint(dir);
   const info = readJson<RunInfo>(join(dir, INFO));
   if (latest && info) {
-    const diff = diffKeys(info.config, key);
+    // The checkpoint's own record of its settings decides; bases made before it kept one are checked
+    // against the run record.
+    const diff = baseSettingsDiff(latest, cfg) ?? diffKeys(info.config, key);
     if (diff.length > 0) throw new UsageError(`${dir} holds a base pretrained with other settings (differ: ${diff.join(', ')}); ${FRESH_HINT}`);
     if (stepOf(latest) === cfg.pretrain.steps) {
       ctx.log(`${label}: reusing ${latest} (pretrained in ${fmtNum(info.seconds, 1)} s on ${info.finished_at})`);

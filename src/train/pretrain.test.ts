@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from './config.js';
-import { loadEngineCheckpoint, pretrain } from './pretrain.js';
+import { baseSettingsDiff, loadEngineCheckpoint, pretrain } from './pretrain.js';
 
 test('pretrain (tiny, few steps): loss falls, checkpoint with tokenizer written and loadable', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'marshal-pre-'));
@@ -21,6 +21,11 @@ test('pretrain (tiny, few steps): loss falls, checkpoint with tokenizer written 
     const back = await loadEngineCheckpoint(r.checkpoint);
     assert.equal(back.engine.weightVersion, 12);
     assert.equal(back.tokenizer!.vocabSize, r.vocabSize);
+    // the recorded settings are the ones it was made with (the options, not the config's defaults)
+    const made = loadConfig('tictactoe-tiny', ['sampling.maxNewTokens=16', 'optim.lr=3e-3', 'pretrain.steps=12', 'pretrain.gamesPerGame=24', 'pretrain.batchSize=4', 'pretrain.evalGames=2']);
+    assert.deepEqual(baseSettingsDiff(r.checkpoint, made), []);
+    assert.deepEqual(baseSettingsDiff(r.checkpoint, cfg), ['pretrain.batchSize', 'pretrain.evalGames', 'pretrain.gamesPerGame', 'pretrain.steps']);
+    assert.deepEqual(baseSettingsDiff(r.checkpoint, loadConfig('tictactoe-tiny', ['sampling.maxNewTokens=16', 'pretrain.steps=12', 'pretrain.gamesPerGame=24', 'pretrain.batchSize=4', 'pretrain.evalGames=2', 'optim.beta2=0.99'])), ['optim.beta2']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

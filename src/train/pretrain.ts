@@ -22,7 +22,7 @@ import { loadGame } from '../games/registry.js';
 import { preset } from '../model/config.js';
 import { EmbeddedEngine } from '../model/engine.js';
 import { fromQwen3Config, toQwen3Config } from '../model/hf.js';
-import { checkpointDir, loadCheckpoint, saveCheckpoint } from '../model/io/checkpoint.js';
+import { checkpointDir, loadCheckpoint, readCheckpointSidecar, saveCheckpoint } from '../model/io/checkpoint.js';
 import { renderChat, renderChatTokens, type ChatMessage } from '../model/io/chat_template.js';
 import { trainBpeTokenizer, type AddedTokenSpec } from '../model/io/tokenizer_bpe.js';
 import { HfTokenizer } from '../model/io/tokenizer_hf.js';
@@ -34,6 +34,7 @@ import { suiteActionStrings, SUITE_GAMES } from '../protocol/action_vocab.js';
 import { ANSWER_CLOSE, ANSWER_OPEN, formatAnswer } from '../protocol/answer.js';
 import { runRollouts, selfPlay, type RolloutTrajectory } from '../rollout/index.js';
 import { UsageError } from '../util/errors.js';
+import { diffKeys } from '../util/json_diff.js';
 import { Rng } from '../util/rng.js';
 import type { TrainConfig } from './config.js';
 import { EnginePolicy } from './engine_policy.js';
@@ -82,6 +83,15 @@ export interface PretrainResult {
 export function pretrainSettings(cfg: TrainConfig): { [key: string]: JsonValue } {
   const { lr: _lr, ...optim } = cfg.optim;
   return JSON.parse(JSON.stringify({ games: cfg.games, model: cfg.model, promptStyle: cfg.promptStyle, seed: cfg.seed, pretrain: cfg.pretrain, optim, maxNewTokens: cfg.sampling.maxNewTokens })) as { [key: string]: JsonValue };
+}
+
+/**
+ * Dotted keys of `pretrainSettings(cfg)` that differ from the settings recorded in the base checkpoint `dir`
+ * (`[]`: it was made with these settings), or `null` when the base recorded none (made before they were).
+ */
+export function baseSettingsDiff(dir: string, cfg: TrainConfig): string[] | null {
+  const recorded = readCheckpointSidecar(dir).extra?.settings;
+  return recorded === undefined ? null : diffKeys(recorded, pretrainSettings(cfg));
 }
 
 /** A random legal mover that answers in the protocol format with empty reasoning. */
@@ -270,9 +280,13 @@ export async function pretrain(cfg: TrainConfig, runDir: string, opts: PretrainO
 
   // 5. Save, then measure the invalid-answer rate by sampling.
   const dir = checkpointDir(runDir, steps);
-  saveEngineCheckpoint(dir, engine, { step: steps, tokenizer, extra: { kind: 'pretrain', games: cfg.games, prompt_style: cfg.promptStyle, first_loss: firstLoss, last_loss: lastLoss, settings: pretrainSettings(cfg) } });
-  let invalidRate = NaN;
+  // The settings recorded are the ones this base was made with, options included, so that a run whose
+  // config says e.g. `pretrain.steps=3000` recognises a base made by `marshal pretrain --steps 3000`.
   const evalGames = opts.evalGames ?? cfg.pretrain.evalGames;
+  const made: TrainConfig = { ...cfg, pretrain: { steps, gamesPerGame: perGame, batchSize: batch, lr: optim.lr, evalGames } };
+  const settings = { ...pretrainSettings(made), ...(opts.vocabSize === undefined ? {} : { vocabSize: opts.vocabSize }) };
+  saveEngineCheckpoint(dir, engine, { step: steps, tokenizer, extra: { kind: 'pretrain', games: cfg.games, prompt_style: cfg.promptStyle, first_loss: firstLoss, last_loss: lastLoss, settings } });
+  let invalidRate = NaN;
   if (evalGames > 0) {
     const policy = new EnginePolicy({ engine, tokenizer: policyTokenizer(tokenizer), maxNewTokens: cfg.sampling.maxNewTokens, seed: cfg.seed, temperature: cfg.sampling.temperature });
     invalidRate = await invalidAnswerRate(cfg, policy, evalGames, cfg.seed + 7);

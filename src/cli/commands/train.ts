@@ -9,13 +9,12 @@
 import { join } from 'node:path';
 import type { EvalRow } from '../../eval/metrics.js';
 import { writeFileAtomic } from '../../model/io/atomic.js';
-import { latestCheckpoint, readCheckpointSidecar } from '../../model/io/checkpoint.js';
+import { latestCheckpoint } from '../../model/io/checkpoint.js';
 import { buildReport } from '../../report/report.js';
 import { loadConfig, type TrainConfig } from '../../train/config.js';
-import { pretrain, pretrainSettings } from '../../train/pretrain.js';
+import { baseSettingsDiff, pretrain } from '../../train/pretrain.js';
 import { train } from '../../train/trainer.js';
 import { UsageError } from '../../util/errors.js';
-import { diffKeys } from '../../util/json_diff.js';
 import { Progress } from '../../util/progress.js';
 import { parse } from '../args.js';
 import type { Command } from '../command.js';
@@ -100,12 +99,11 @@ async function pretrainBase(cfg: TrainConfig, dir: string, quiet: boolean, tty: 
   if (have) {
     // A base is reused only when it was pretrained with this run's settings (bases from before the settings
     // were recorded are reused with a note).
-    const recorded = readCheckpointSidecar(have).extra?.settings;
-    if (recorded === undefined) {
+    const diff = baseSettingsDiff(have, cfg);
+    if (diff === null) {
       if (!quiet) console.log(`base: reusing ${have} (its pretrain settings were not recorded, so they are not checked)`);
       return have;
     }
-    const diff = diffKeys(recorded, pretrainSettings(cfg));
     if (diff.length > 0) {
       throw new UsageError(`${dir} holds a base pretrained with other settings (differ: ${diff.join(', ')}); remove it, choose another --out, or pass --init <checkpoint> to start from it anyway`);
     }
