@@ -139,7 +139,7 @@ export async function runExperiment(name: string, o: RunnerOptions): Promise<Exp
     notes: [],
   };
   // Validate every config the experiment will use before any work.
-  for (const p of presetsOf(ctx)) loadCfg(ctx, p);
+  for (const p of presetsOf(ctx)) loadCfg(ctx, p.preset, [], p.overrides);
   if (o.fresh && existsSync(ctx.dir)) {
     ctx.log(`--fresh: deleting ${ctx.dir}`);
     rmSync(ctx.dir, { recursive: true, force: true });
@@ -158,19 +158,23 @@ export async function runExperiment(name: string, o: RunnerOptions): Promise<Exp
   return { name: exp.name, section, dir: ctx.dir, seconds };
 }
 
-function presetsOf(ctx: Ctx): string[] {
+/** The presets an experiment trains, each with the overrides it applies before the command line's. */
+function presetsOf(ctx: Ctx): { preset: string; overrides: readonly string[] }[] {
   const e = ctx.exp;
-  if (e.kind === 'specialist') return [ctx.options.preset as string];
-  if (e.kind === 'transfer') return [ctx.options.generalist as string];
+  if (e.kind === 'specialist') return [{ preset: ctx.options.preset as string, overrides: [] }];
+  if (e.kind === 'transfer') return [{ preset: ctx.options.generalist as string, overrides: [] }];
   for (const est of ctx.options.estimators as string[]) if (!estimatorNames().includes(est)) throw new UsageError(`ablation: unknown estimator '${est}'; valid: ${choices(estimatorNames())}`);
   if (ctx.configOverrides.some((o) => o.trim().startsWith('estimator='))) throw new UsageError('ablation: choose the estimators with estimators=a,b,... rather than estimator=');
-  return armsOf(ctx, e).map((a) => a.preset);
+  return armsOf(ctx, e).map((a) => ({ preset: a.preset, overrides: a.overrides ?? [] }));
 }
 
-/** loadConfig with the experiment's overrides; errors also name the experiment's own options. */
-function loadCfg(ctx: Ctx, preset: string, extra: readonly string[] = []): TrainConfig {
+/**
+ * loadConfig with, in order, `defaults` (an ablation arm's own settings), the command line's overrides and
+ * `extra`; errors also name the experiment's own options.
+ */
+function loadCfg(ctx: Ctx, preset: string, extra: readonly string[] = [], defaults: readonly string[] = []): TrainConfig {
   try {
-    return loadConfig(preset, [...ctx.configOverrides, ...extra]);
+    return loadConfig(preset, [...defaults, ...ctx.configOverrides, ...extra]);
   } catch (e) {
     if (e instanceof UsageError) throw new UsageError(`${e.message}\n(options of experiment '${ctx.exp.name}': ${choices(Object.keys(experimentOptions(ctx.exp)))})`);
     throw e;
@@ -487,7 +491,7 @@ async function runAblation(ctx: Ctx, e: AblationExperiment): Promise<string> {
   const allEvals: LabelledEval[] = [];
   let first = true;
   for (const arm of armsOf(ctx, e)) {
-    const cfg0 = loadCfg(ctx, arm.preset);
+    const cfg0 = loadCfg(ctx, arm.preset, [], arm.overrides);
     const armDir = join(ctx.dir, arm.name);
     const base = await ensureBase(ctx, cfg0, join(armDir, 'base'), `${arm.name} base`);
     const baseEval = await evaluate(ctx, `${arm.name}-base`, base, cfg0, arm.cells);
@@ -496,7 +500,7 @@ async function runAblation(ctx: Ctx, e: AblationExperiment): Promise<string> {
     for (const est of estimators) {
       const evs: StoredEval[] = [];
       for (let k = 0; k < seeds; k++) {
-        const cfg = loadCfg(ctx, arm.preset, [`estimator=${est}`, `seed=${cfg0.seed + k}`]);
+        const cfg = loadCfg(ctx, arm.preset, [`estimator=${est}`, `seed=${cfg0.seed + k}`], arm.overrides);
         const dir = join(armDir, `${est}-seed${cfg.seed}`);
         const ck = await ensureTrain(ctx, cfg, dir, base, `${arm.name} ${est} seed ${cfg.seed}`);
         runDirs.push(dir);
@@ -507,7 +511,8 @@ async function runAblation(ctx: Ctx, e: AblationExperiment): Promise<string> {
     const report = writeReport(ctx, runDirs, join(armDir, 'report.html'), `Ablation, ${arm.name} (${arm.preset}): ${estimators.join(' vs ')}, ${seeds} seed${seeds > 1 ? 's' : ''}`);
     if (!first) lines.push('');
     first = false;
-    lines.push(`### ${arm.name} (preset \`${arm.preset}\`)`, '');
+    const armSettings = (arm.overrides ?? []).map((x) => ` \`${x}\``).join('');
+    lines.push(`### ${arm.name} (preset \`${arm.preset}\`${armSettings ? `; arm settings${armSettings}, before the command line's` : ''})`, '');
     lines.push(`- configuration: ${describeCfg(cfg0, { estimator: false, seed: false })}; seeds ${cfg0.seed}–${cfg0.seed + seeds - 1}; one base \`${show(base)}\` shared by every run`);
     lines.push(`- report (runs overlaid, seeds as bands): ${report ? `\`${show(report)}\`` : 'not written'}`);
     lines.push('');
