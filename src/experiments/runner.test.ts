@@ -58,15 +58,15 @@ test('tictactoe end to end (tiny): trains, evaluates base and trained, writes it
 test('ablation arms carry their own settings: the arm preset and overrides apply, the command line wins over them', async () => {
   const root = mkdtempSync(join(tmpdir(), 'marshal-abl-'));
   try {
-    // TINY without the specialist's preset option and its schedule.evalEvery, which the arm sets (to 30).
-    const args = [...TINY.filter((a) => !a.startsWith('preset=') && !a.startsWith('schedule.evalEvery=')), 'arms=tictactoe', 'estimators=marshal', 'seeds=1', 'schedule.evalGamesPerSeat=1'];
+    // TINY without the specialist's preset option.
+    const args = [...TINY.filter((a) => !a.startsWith('preset=')), 'arms=tictactoe', 'estimators=marshal', 'seeds=1'];
     const r = await runExperiment('ablation', { root, results: join(root, 'results.md'), args, command: 'npm run experiment -- ablation (test)', log: () => {} });
     const cfg = JSON.parse(readFileSync(join(root, 'ablation', 'tictactoe', 'marshal-seed0', 'config.json'), 'utf8'));
     assert.equal(cfg.steps, 1); // command line over the arm's steps=60
-    assert.equal(cfg.schedule.evalEvery, 30); // the arm's, over its preset's 40
+    assert.equal(cfg.schedule.evalGamesPerSeat, 10); // the arm's, over its preset's 20
     assert.equal(cfg.optim.lr, 1e-3); // the arm's preset, tictactoe-tiny-long
     assert.equal(cfg.pretrain.steps, 2);
-    assert.match(r.section, /### tictactoe \(preset `tictactoe-tiny-long`; arm settings `steps=60` `schedule.evalEvery=30`/);
+    assert.match(r.section, /### tictactoe \(preset `tictactoe-tiny-long`; arm settings `steps=60` `schedule.evalGamesPerSeat=10`/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
