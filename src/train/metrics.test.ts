@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RolloutTrajectory, RolloutTurn } from '../rollout/types.js';
-import { gameSeatStats, overallInvalidRate } from './metrics.js';
+import { collapsedGames, gameSeatStats, overallInvalidRate } from './metrics.js';
 
 const turn = (outcome: RolloutTurn['outcome'], tokens: number): RolloutTurn => ({ outcome, tokens } as unknown as RolloutTurn);
 const traj = (game: string, seat: number, totalReward: number, gameReturn: number, turns: RolloutTurn[]): RolloutTrajectory =>
@@ -19,10 +19,23 @@ test('gameSeatStats: per game and seat means; overallInvalidRate weights by answ
   assert.equal(a.trajectories, 2);
   assert.ok(Math.abs(a.reward_mean - -4.95) < 1e-12);
   assert.equal(a.return_mean, -5);
+  assert.equal(a.return_std, 6);
   assert.equal(a.invalid_rate, 0.25);
   assert.equal(a.response_tokens, 17.5);
   assert.equal(a.turns, 2);
   assert.equal(s.ttt!.seats['1']!.invalid_rate, 0);
   assert.equal(s.kuhn!.seats['1']!.turns, 0);
   assert.equal(overallInvalidRate(s), 1 / 5);
+});
+
+test('collapsedGames: a game is collapsed when every seat returned the same in all of its (>= 2) games', () => {
+  const win = (seat: number, g: string, r: number) => traj(g, seat, r, r, [turn('valid', 5)]);
+  const s = gameSeatStats([
+    win(0, 'ttt', 1), win(0, 'ttt', 1), win(1, 'ttt', -1), win(1, 'ttt', -1),
+    win(0, 'kuhn', 1), win(0, 'kuhn', -1), win(1, 'kuhn', -1), win(1, 'kuhn', 1),
+    win(0, 'one', 1), win(1, 'one', -1),
+  ]);
+  assert.deepEqual(collapsedGames(s), ['ttt']);
+  assert.equal(s.ttt!.seats['0']!.return_std, 0);
+  assert.equal(s.kuhn!.seats['0']!.return_std, 1);
 });

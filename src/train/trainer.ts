@@ -38,7 +38,7 @@ import { runRollouts, selfPlay, toRlBatch, type RolloutTrajectory } from '../rol
 import { UsageError } from '../util/errors.js';
 import type { TrainConfig } from './config.js';
 import { EnginePolicy } from './engine_policy.js';
-import { appendJsonl, gameSeatStats, overallInvalidRate, type GameStats } from './metrics.js';
+import { appendJsonl, collapsedGames, gameSeatStats, overallInvalidRate, type GameStats } from './metrics.js';
 import { loadEngineCheckpoint, policyTokenizer, saveEngineCheckpoint } from './pretrain.js';
 import { policyUpdate } from './update.js';
 
@@ -290,6 +290,10 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
       appendJsonl(join(runDir, 'transcripts.jsonl'), { step: step + 1, ...(JSON.parse(transcriptLine(e)) as object) });
     }
     log(`step ${step + 1}/${cfg.steps} loss ${u.loss.toFixed(4)} invalid ${rec.invalid_rate.toFixed(3)} ${rec.step_s.toFixed(1)}s`);
+    for (const g of collapsedGames(stats)) {
+      const seats = Object.entries(stats[g]!.seats).map(([seat, x]) => `seat ${seat} ${x.return_mean}`).join(', ');
+      log(`step ${step + 1}: ${g} self-play has collapsed: every game returned the same (${seats}), so the advantages carry no signal about winning; fewer steps, a larger loss.klCoef or a lower lr keep it exploring`);
+    }
 
     // 4. Evaluation and checkpoint.
     const last = step + 1 === cfg.steps;
