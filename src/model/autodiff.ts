@@ -359,6 +359,52 @@ export class Tape {
     return out;
   }
 
+  /**
+   * Entropy −Σ p log p of the softmax of each row of logits [rows, vocab]: [rows]. Computed here rather than
+   * in the backend (one pass over the logits the log-probs already hold); the gradient is
+   * ∂H/∂z_j = −p_j (log p_j + H), accumulated into the logits' gradient.
+   */
+  entropy(logits: Tensor): Tensor {
+    const vocab = logits.shape[logits.shape.length - 1];
+    const rows = logits.size / vocab;
+    const g = this.tracks(logits);
+    const out = this.tensor([rows], g);
+    const lse = this.buf(rows);
+    const z = logits.data;
+    for (let r = 0; r < rows; r++) {
+      const o = r * vocab;
+      let mx = -Infinity;
+      for (let j = 0; j < vocab; j++) if (z[o + j] > mx) mx = z[o + j];
+      let sum = 0;
+      for (let j = 0; j < vocab; j++) sum += Math.exp(z[o + j] - mx);
+      const l = mx + Math.log(sum);
+      let h = 0;
+      for (let j = 0; j < vocab; j++) {
+        const lp = z[o + j] - l;
+        h -= Math.exp(lp) * lp;
+      }
+      lse[r] = l;
+      out.data[r] = h;
+    }
+    if (g) {
+      this.backs.push(() => {
+        if (!out.grad) return;
+        const dz = this.gradOf(logits);
+        for (let r = 0; r < rows; r++) {
+          const gr = out.grad[r];
+          if (gr === 0) continue;
+          const o = r * vocab;
+          const h = out.data[r];
+          for (let j = 0; j < vocab; j++) {
+            const lp = z[o + j] - lse[r];
+            dz[o + j] -= gr * Math.exp(lp) * (lp + h);
+          }
+        }
+      });
+    }
+    return out;
+  }
+
   /** Picks rows of x [rows, d] by index: [idx.length, d] (used to take the last position of each prompt). */
   gatherRows(x: Tensor, idx: Int32Array): Tensor {
     const d = x.shape[x.shape.length - 1];

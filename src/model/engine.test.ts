@@ -123,3 +123,43 @@ test('memory stays bounded: no new buffers and flat RSS over many steps', () => 
   assert.equal(s.live, 0, 'buffers leaked out of the pool');
   assert.ok(process.memoryUsage().rss - rss < 64 * 2 ** 20, 'RSS grew by more than 64 MiB');
 });
+
+test('entropy weights: the gradient matches finite differences, and descending them lowers the entropy', () => {
+  const zeros = batch.map((q) => q.slice(1).map(() => 0));
+  const ent = batch.map((q) => q.slice(1).map((_, t) => (t % 3 === 0 ? 1 : -0.5) / nTok));
+  const eng = new EmbeddedEngine({ config: preset('tiny'), seed: 4, backend: jsBackend });
+  const r = eng.forwardBackwardSync(batch, zeros, ent);
+  assert.deepEqual(r.entropies!.map((x) => x.length), batch.map((q) => q.length - 1));
+  for (const row of r.entropies!) for (const h of row) assert.ok(h > 0 && h <= Math.log(256) + 1e-4, `entropy ${h}`);
+  // d objective / d parameter, checked on the final norm's weights (central differences in float32)
+  const name = 'model.norm.weight';
+  const grad = Float32Array.from(eng.gradients().get(name)!); // a copy: the evaluations below accumulate more
+  const w = eng.checkpoint().params.get(name)!.data;
+  let checked = 0;
+  for (const i of [0, 7, 21, 40]) {
+    const keep = w[i];
+    const eps = 1e-2;
+    w[i] = keep + eps;
+    const up = eng.forwardBackwardSync(batch, zeros, ent).objective;
+    w[i] = keep - eps;
+    const down = eng.forwardBackwardSync(batch, zeros, ent).objective;
+    w[i] = keep;
+    const fd = (up - down) / (2 * eps);
+    assert.ok(Math.abs(fd - grad[i]) <= 2e-4 + 0.05 * Math.abs(fd), `${name}[${i}]: finite difference ${fd}, gradient ${grad[i]}`);
+    checked++;
+  }
+  assert.equal(checked, 4);
+  // minimising Σ (1/n)·entropy makes the predictions sharper
+  const e2 = new EmbeddedEngine({ config: preset('tiny'), seed: 5, backend: jsBackend });
+  const sharpen = batch.map((q) => q.slice(1).map(() => 1 / nTok));
+  const mean = (rows: number[][]) => rows.flat().reduce((a, b) => a + b, 0) / nTok;
+  const h0 = mean(e2.forwardBackwardSync(batch, zeros, sharpen).entropies!);
+  e2.zeroGrad();
+  for (let i = 0; i < 10; i++) {
+    e2.forwardBackwardSync(batch, zeros, sharpen);
+    e2.optimStepSync({ lr: 1e-2, weightDecay: 0 });
+  }
+  const h1 = mean(e2.forwardBackwardSync(batch, zeros, sharpen).entropies!);
+  assert.ok(h1 < h0 - 0.5, `entropy ${h0} -> ${h1}`);
+  assert.throws(() => e2.forwardBackwardSync(batch, zeros, ent.slice(1)), /entropy weight rows/);
+});

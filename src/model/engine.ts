@@ -37,8 +37,10 @@ export interface SampleOutput extends SampleResult {
 export interface ForwardBackwardOutput {
   /** Teacher-forced log-probs, as `forward` would return them (before this call's gradients are applied). */
   logprobs: number[][];
-  /** Σ over tokens of weight · logprob (the surrogate objective whose gradient was accumulated). */
+  /** Σ over tokens of weight · logprob (+ entropy weight · entropy): the objective whose gradient was accumulated. */
   objective: number;
+  /** Entropy of each predicted token's distribution (shape of `logprobs`); only when entropy weights were given. */
+  entropies?: number[][];
   /** Number of predicted tokens processed. */
   tokens: number;
 }
@@ -76,9 +78,11 @@ export interface TrainingEngine {
   /**
    * Accumulates gradients of Σ_seq Σ_t perTokenWeights[seq][t] · logprob[seq][t] (perTokenWeights has
    * the shape `forward` returns: the loss's derivative with respect to each log-prob). Call several
-   * times (micro-batches) before one `optimStep`.
+   * times (micro-batches) before one `optimStep`. With `entropyWeights` (same shape) it also accumulates the
+   * gradient of Σ entropyWeights[seq][t] · entropy[seq][t], the entropy of the distribution that predicts
+   * token t (an entropy bonus is a negative weight), and returns the entropies.
    */
-  forwardBackward(sequences: number[][], perTokenWeights: number[][]): Promise<ForwardBackwardOutput>;
+  forwardBackward(sequences: number[][], perTokenWeights: number[][], entropyWeights?: number[][]): Promise<ForwardBackwardOutput>;
   /** Applies accumulated gradients with AdamW, clears them, weightVersion += 1. */
   optimStep(params: AdamWParams): Promise<OptimStepOutput>;
   /** Hands a checkpoint to `writer` (e.g. a safetensors + JSON sidecar writer). */
@@ -204,25 +208,33 @@ export class EmbeddedEngine implements TrainingEngine {
     return out;
   }
 
-  async forwardBackward(sequences: number[][], perTokenWeights: number[][]): Promise<ForwardBackwardOutput> {
-    return this.forwardBackwardSync(sequences, perTokenWeights);
+  async forwardBackward(sequences: number[][], perTokenWeights: number[][], entropyWeights?: number[][]): Promise<ForwardBackwardOutput> {
+    return this.forwardBackwardSync(sequences, perTokenWeights, entropyWeights);
   }
 
   /** Synchronous `forwardBackward`. */
-  forwardBackwardSync(sequences: readonly (readonly number[])[], perTokenWeights: readonly (readonly number[])[]): ForwardBackwardOutput {
+  forwardBackwardSync(
+    sequences: readonly (readonly number[])[], perTokenWeights: readonly (readonly number[])[], entropyWeights?: readonly (readonly number[])[],
+  ): ForwardBackwardOutput {
     if (!this.trainable) throw new UsageError('forwardBackward on a frozen engine');
-    if (perTokenWeights.length !== sequences.length) throw new UsageError(`forwardBackward: ${perTokenWeights.length} weight rows for ${sequences.length} sequences`);
-    for (const [i, s] of sequences.entries()) {
-      if (perTokenWeights[i].length !== s.length - 1) throw new UsageError(`forwardBackward: sequence ${i} has ${s.length - 1} predicted tokens but ${perTokenWeights[i].length} weights`);
+    for (const [name, ws] of [['weight', perTokenWeights], ['entropy weight', entropyWeights]] as const) {
+      if (!ws) continue;
+      if (ws.length !== sequences.length) throw new UsageError(`forwardBackward: ${ws.length} ${name} rows for ${sequences.length} sequences`);
+      for (const [i, s] of sequences.entries()) {
+        if (ws[i].length !== s.length - 1) throw new UsageError(`forwardBackward: sequence ${i} has ${s.length - 1} predicted tokens but ${ws[i].length} ${name}s`);
+      }
     }
     const logprobs: number[][] = [];
+    const entropies: number[][] = [];
     let objective = 0;
     let tokens = 0;
     for (let i = 0; i < sequences.length; i += this.micro) {
       const b = packSequences(sequences.slice(i, i + this.micro), this.config.vocabSize);
       const tape = new Tape(this.backend, true);
-      const lp = this.model.tokenLogprobs(tape, b);
+      const both = entropyWeights ? this.model.tokenLogprobsEntropy(tape, b) : null;
+      const lp = both ? both.logprobs : this.model.tokenLogprobs(tape, b);
       const seed = tape.zeros(b.batch * b.seq);
+      const entSeed = both ? tape.gradOf(both.entropy) : null;
       for (let s = 0; s < b.batch; s++) {
         const w = perTokenWeights[i + s];
         const row = lp.data.subarray(s * b.seq, s * b.seq + b.lengths[s] - 1);
@@ -231,12 +243,21 @@ export class EmbeddedEngine implements TrainingEngine {
           seed[s * b.seq + t] = w[t];
           objective += w[t] * row[t];
         }
+        if (both && entSeed) {
+          const e = entropyWeights![i + s];
+          const hrow = both.entropy.data.subarray(s * b.seq, s * b.seq + b.lengths[s] - 1);
+          entropies.push(Array.from(hrow));
+          for (let t = 0; t < e.length; t++) {
+            entSeed[s * b.seq + t] = e[t];
+            objective += e[t] * hrow[t];
+          }
+        }
         tokens += w.length;
       }
       tape.backward(lp, seed);
       tape.dispose();
     }
-    return { logprobs, objective, tokens };
+    return entropyWeights ? { logprobs, objective, tokens, entropies } : { logprobs, objective, tokens };
   }
 
   async optimStep(params: AdamWParams): Promise<OptimStepOutput> {

@@ -242,6 +242,13 @@ export class Transformer {
     return tape.logprobs(this.logits(tape, h), b.targets);
   }
 
+  /** `tokenLogprobs` plus the entropy of each position's predicted distribution, from the same logits. */
+  tokenLogprobsEntropy(tape: Tape, b: PackedBatch): { logprobs: Tensor; entropy: Tensor } {
+    const h = this.hidden(tape, b.ids, b.pos, b.batch, b.seq);
+    const logits = this.logits(tape, h);
+    return { logprobs: tape.logprobs(logits, b.targets), entropy: tape.entropy(logits) };
+  }
+
   /**
    * Runs fn with backend-packed copies of the Linear weights attached (inference fast path, used by
    * the sampler; a no-op wrapper on backends without packing). The weights must not change inside fn.

@@ -70,6 +70,8 @@ export interface TrainRecord {
   clip_frac: number;
   /** k1 estimate of KL(old || new). */
   approx_kl: number;
+  /** Aggregated policy entropy of the trained tokens; only when `loss.entropyCoef` is not 0. */
+  entropy?: number;
   grad_norm: number;
   /** Learning rate of the step's last optimizer step. */
   lr: number;
@@ -179,7 +181,6 @@ function rolloutSeed(cfg: TrainConfig, step: number, game: number): number {
 /** Runs (or resumes) RL training; see the file comment. */
 export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
   const t0 = performance.now();
-  if (cfg.loss.entropyCoef !== 0) throw new UsageError(`config: loss.entropyCoef = ${cfg.loss.entropyCoef}: the entropy bonus needs per-token entropies, which the engine interface does not return yet; use 0`);
   mkdirSync(runDir, { recursive: true });
   const metricsPath = join(runDir, 'metrics.jsonl');
   const logPath = join(runDir, 'train.log');
@@ -279,7 +280,7 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
     const rec: TrainRecord = {
       type: 'train', step: step + 1, time: Date.now() / 1000, weight_version: u.weightVersion,
       loss: u.loss, pg_loss: u.pgLoss, kl_loss: u.klLoss, clip_frac: u.clipFrac,
-      approx_kl: u.approxKl, grad_norm: u.gradNorm, lr: u.lr, optimizer_steps: u.optimizerSteps, tokens: n, trajectories: trajs.length,
+      approx_kl: u.approxKl, ...(Number.isNaN(u.entropy) ? {} : { entropy: u.entropy }), grad_norm: u.gradNorm, lr: u.lr, optimizer_steps: u.optimizerSteps, tokens: n, trajectories: trajs.length,
       adv_abs_mean: n > 0 ? absAdv / n : 0, invalid_rate: overallInvalidRate(stats),
       rollout_s: rolloutS, step_s: (performance.now() - stepStart) / 1000, games: stats,
     };

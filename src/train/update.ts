@@ -41,6 +41,8 @@ export interface UpdateMetrics {
   klLoss: number;
   clipFrac: number;
   approxKl: number;
+  /** Aggregated policy entropy of the trained tokens (NaN when `loss.entropyCoef` is 0: not computed). */
+  entropy: number;
   gradNorm: number;
   lr: number;
   weightVersion: number;
@@ -83,7 +85,8 @@ export async function policyUpdate(o: {
   const ref = cfg.loss.klCoef !== 0 && o.reference ? await o.reference.forward(batch.ids as number[][]) : null;
   const groups = miniBatchGroups(n, cfg.miniBatches, (cfg.seed * 7_919 + step * 104_729) >>> 0);
   const totalOpt = cfg.steps * cfg.miniBatches;
-  const acc: UpdateMetrics = { loss: 0, pgLoss: 0, klLoss: 0, clipFrac: 0, approxKl: 0, gradNorm: 0, lr: 0, weightVersion: engine.weightVersion, optimizerSteps: 0 };
+  const entCoef = cfg.loss.entropyCoef;
+  const acc: UpdateMetrics = { loss: 0, pgLoss: 0, klLoss: 0, clipFrac: 0, approxKl: 0, entropy: entCoef !== 0 ? 0 : NaN, gradNorm: 0, lr: 0, weightVersion: engine.weightVersion, optimizerSteps: 0 };
   for (const [gi, group] of groups.entries()) {
     // Flat token arrays of this group.
     const offs = [0];
@@ -104,29 +107,45 @@ export async function policyUpdate(o: {
       if (end !== offs[g + 1]) throw new Error(`trajectory ${i}: ${end - offs[g]!} sampled tokens but ${len} advantage tokens`);
       if (ref) gather(ref[i]!, batch.starts[i]!, batch.lengths[i]!, refLogp, offs[g]!);
     });
+    // The entropy bonus: its gradient with respect to each token's entropy (-entropyCoef times the token's
+    // aggregation weight) does not depend on the entropies, so the loss is asked for it with placeholder
+    // entropies and the engine, which computes the real ones in forwardBackward, adds the bonus to the loss.
     const out = policyLoss(
-      { logp, oldLogp, refLogp: ref ? refLogp : undefined, advantages: adv, offsets: offs },
-      { clip: cfg.loss.clip, clipHigh: cfg.loss.clipHigh, dualClip: cfg.loss.dualClip === 0 ? null : cfg.loss.dualClip, klCoef: cfg.loss.klCoef, aggregation: cfg.loss.aggregation },
+      { logp, oldLogp, refLogp: ref ? refLogp : undefined, advantages: adv, offsets: offs, entropy: entCoef !== 0 ? new Float64Array(m) : undefined },
+      { clip: cfg.loss.clip, clipHigh: cfg.loss.clipHigh, dualClip: cfg.loss.dualClip === 0 ? null : cfg.loss.dualClip, klCoef: cfg.loss.klCoef, entropyCoef: entCoef, aggregation: cfg.loss.aggregation },
     );
+    let bonus = 0; // Σ gradEntropy · entropy = -entropyCoef · agg(entropy)
     for (let c = 0; c < group.length; c += cfg.microBatch) {
       const chunk: number[][] = [];
       const weights: number[][] = [];
+      const entWeights: number[][] = [];
+      const gEnt = out.gradEntropy;
       for (let g = c; g < Math.min(group.length, c + cfg.microBatch); g++) {
         const i = group[g]!;
         const w = new Array<number>(batch.ids[i]!.length - 1).fill(0);
+        const e = gEnt ? new Array<number>(w.length).fill(0) : null;
         let p = offs[g]!;
         const starts = batch.starts[i]!;
         for (let k = 0; k < starts.length; k++) {
-          for (let j = 0; j < batch.lengths[i]![k]!; j++) w[starts[k]! + j - 1] = out.grad[p++]!;
+          for (let j = 0; j < batch.lengths[i]![k]!; j++, p++) {
+            w[starts[k]! + j - 1] = out.grad[p]!;
+            if (e) e[starts[k]! + j - 1] = gEnt![p]!;
+          }
         }
         chunk.push(batch.ids[i]!);
         weights.push(w);
+        if (e) entWeights.push(e);
       }
-      await engine.forwardBackward(chunk, weights);
+      const fb = await engine.forwardBackward(chunk, weights, gEnt ? entWeights : undefined);
+      if (gEnt) {
+        if (!fb.entropies) throw new Error('the engine returned no entropies for entropy weights (loss.entropyCoef needs an engine that supports them)');
+        fb.entropies.forEach((row, r) => entWeights[r]!.forEach((x, t) => (bonus += x * row[t]!)));
+      }
     }
     const hp = adamwParams(cfg.optim, step * cfg.miniBatches + gi, totalOpt);
     const s = await engine.optimStep(hp);
-    acc.loss += out.loss;
+    acc.loss += out.loss + bonus;
+    if (entCoef !== 0) acc.entropy += bonus / -entCoef;
     acc.pgLoss += out.metrics.pgLoss;
     acc.klLoss += out.metrics.klLoss;
     acc.clipFrac += out.metrics.clipActiveFrac;
@@ -137,6 +156,6 @@ export async function policyUpdate(o: {
     acc.optimizerSteps++;
   }
   const k = Math.max(1, acc.optimizerSteps);
-  for (const key of ['loss', 'pgLoss', 'klLoss', 'clipFrac', 'approxKl', 'gradNorm'] as const) acc[key] /= k;
+  for (const key of ['loss', 'pgLoss', 'klLoss', 'clipFrac', 'approxKl', 'entropy', 'gradNorm'] as const) acc[key] /= k;
   return acc;
 }
