@@ -293,7 +293,7 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
     log(`step ${step + 1}/${cfg.steps} loss ${u.loss.toFixed(4)} invalid ${rec.invalid_rate.toFixed(3)} ${rec.step_s.toFixed(1)}s`);
     for (const g of collapsedGames(stats)) {
       const seats = Object.entries(stats[g]!.seats).map(([seat, x]) => `seat ${seat} ${x.return_mean}`).join(', ');
-      log(`step ${step + 1}: ${g} self-play has collapsed: every game returned the same (${seats}), so the advantages carry no signal about winning; fewer steps, a larger loss.klCoef or a lower lr keep it exploring`);
+      log(`step ${step + 1}: ${g} self-play has collapsed: every game returned the same (${seats}), so the advantages carry no signal about winning; fewer steps, a larger loss.klCoef or loss.entropyCoef, or a lower lr keep it exploring`);
     }
 
     // 4. Evaluation and checkpoint.
