@@ -343,6 +343,49 @@ export class Tape {
 
   /** Per-row log-softmax of logits [rows, vocab] gathered at targets: [rows]. */
   logprobs(logits: Tensor, targets: Int32Array): Tensor {
+    return this.logprobsLse(logits, targets).out;
+  }
+
+  /**
+   * `logprobs` plus the entropy −Σ p log p of each row's softmax: [rows]. The entropy reuses the row
+   * log-sum-exps the backend computed for the log-probs (one more pass over the logits); its gradient
+   * ∂H/∂z_j = −p_j (log p_j + H) is accumulated into the logits' gradient.
+   */
+  logprobsEntropy(logits: Tensor, targets: Int32Array): { logprobs: Tensor; entropy: Tensor } {
+    const { out: logprobs, lse, rows, vocab } = this.logprobsLse(logits, targets);
+    const g = this.tracks(logits);
+    const entropy = this.tensor([rows], g);
+    const z = logits.data;
+    for (let r = 0; r < rows; r++) {
+      const o = r * vocab;
+      let h = 0;
+      for (let j = 0; j < vocab; j++) {
+        const lp = z[o + j] - lse[r];
+        h -= Math.exp(lp) * lp;
+      }
+      entropy.data[r] = h;
+    }
+    if (g) {
+      this.backs.push(() => {
+        if (!entropy.grad) return;
+        const dz = this.gradOf(logits);
+        for (let r = 0; r < rows; r++) {
+          const gr = entropy.grad[r];
+          if (gr === 0) continue;
+          const o = r * vocab;
+          const h = entropy.data[r];
+          for (let j = 0; j < vocab; j++) {
+            const lp = z[o + j] - lse[r];
+            dz[o + j] -= gr * Math.exp(lp) * (lp + h);
+          }
+        }
+      });
+    }
+    return { logprobs, entropy };
+  }
+
+  /** The log-probs op with the row log-sum-exps it computed (kept for the backward pass). */
+  private logprobsLse(logits: Tensor, targets: Int32Array): { out: Tensor; lse: Float32Array; rows: number; vocab: number } {
     const vocab = logits.shape[logits.shape.length - 1];
     const rows = logits.size / vocab;
     if (targets.length !== rows) throw new RangeError(`logprobs: ${targets.length} targets for ${rows} rows`);
@@ -356,53 +399,7 @@ export class Tape {
         this.be.logprobsBackward(out.grad, logits.data, targets, lse, this.gradOf(logits), rows, vocab);
       });
     }
-    return out;
-  }
-
-  /**
-   * Entropy −Σ p log p of the softmax of each row of logits [rows, vocab]: [rows]. Computed here rather than
-   * in the backend (one pass over the logits the log-probs already hold); the gradient is
-   * ∂H/∂z_j = −p_j (log p_j + H), accumulated into the logits' gradient.
-   */
-  entropy(logits: Tensor): Tensor {
-    const vocab = logits.shape[logits.shape.length - 1];
-    const rows = logits.size / vocab;
-    const g = this.tracks(logits);
-    const out = this.tensor([rows], g);
-    const lse = this.buf(rows);
-    const z = logits.data;
-    for (let r = 0; r < rows; r++) {
-      const o = r * vocab;
-      let mx = -Infinity;
-      for (let j = 0; j < vocab; j++) if (z[o + j] > mx) mx = z[o + j];
-      let sum = 0;
-      for (let j = 0; j < vocab; j++) sum += Math.exp(z[o + j] - mx);
-      const l = mx + Math.log(sum);
-      let h = 0;
-      for (let j = 0; j < vocab; j++) {
-        const lp = z[o + j] - l;
-        h -= Math.exp(lp) * lp;
-      }
-      lse[r] = l;
-      out.data[r] = h;
-    }
-    if (g) {
-      this.backs.push(() => {
-        if (!out.grad) return;
-        const dz = this.gradOf(logits);
-        for (let r = 0; r < rows; r++) {
-          const gr = out.grad[r];
-          if (gr === 0) continue;
-          const o = r * vocab;
-          const h = out.data[r];
-          for (let j = 0; j < vocab; j++) {
-            const lp = z[o + j] - lse[r];
-            dz[o + j] -= gr * Math.exp(lp) * (lp + h);
-          }
-        }
-      });
-    }
-    return out;
+    return { out, lse, rows, vocab };
   }
 
   /** Picks rows of x [rows, d] by index: [idx.length, d] (used to take the last position of each prompt). */

@@ -234,7 +234,7 @@ export class EmbeddedEngine implements TrainingEngine {
       const both = entropyWeights ? this.model.tokenLogprobsEntropy(tape, b) : null;
       const lp = both ? both.logprobs : this.model.tokenLogprobs(tape, b);
       const seed = tape.zeros(b.batch * b.seq);
-      const entSeed = both ? tape.gradOf(both.entropy) : null;
+      const entSeed = both ? tape.gradOf(both.entropy) : null; // seeded here, back-propagated with lp
       for (let s = 0; s < b.batch; s++) {
         const w = perTokenWeights[i + s];
         const row = lp.data.subarray(s * b.seq, s * b.seq + b.lengths[s] - 1);

@@ -245,8 +245,7 @@ export class Transformer {
   /** `tokenLogprobs` plus the entropy of each position's predicted distribution, from the same logits. */
   tokenLogprobsEntropy(tape: Tape, b: PackedBatch): { logprobs: Tensor; entropy: Tensor } {
     const h = this.hidden(tape, b.ids, b.pos, b.batch, b.seq);
-    const logits = this.logits(tape, h);
-    return { logprobs: tape.logprobs(logits, b.targets), entropy: tape.entropy(logits) };
+    return tape.logprobsEntropy(this.logits(tape, h), b.targets);
   }
 
   /**
