@@ -16,5 +16,5 @@ export { marshalRef } from './marshal-ref.js';
 export { marshalNoTurn } from './marshal-no-turn.js';
 export { marshalNoAgent } from './marshal-no-agent.js';
 export { expandToTokens, flatTokenAdvantages, trajectoryTokenAdvantages } from './tokens.js';
-export { policyLoss, type LossAggregation, type LossInput, type LossMetrics, type LossOptions, type LossOutput } from './loss.js';
+export { aggregationWeights, policyLoss, type LossAggregation, type LossInput, type LossMetrics, type LossOptions, type LossOutput } from './loss.js';
 export { benchRl, type RlBenchOptions, type RlBenchRow } from './bench.js';

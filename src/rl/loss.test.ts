@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
-import { policyLoss, type LossInput, type LossOptions } from './loss.js';
+import { aggregationWeights, policyLoss, type LossInput, type LossOptions } from './loss.js';
 
 const NO_KL: LossOptions = { klCoef: 0 };
 
@@ -98,6 +98,9 @@ test('aggregation: seq-mean-token-mean weighs sequences equally, token-mean weig
   assert.equal(none.loss, 0);
   assert.ok(none.grad.every((g) => g === 0));
   for (const v of Object.values(none.metrics)) assert.ok(Number.isFinite(v), `metric ${v}`);
+  // The weights on their own (for terms a backend computes, such as the entropy bonus).
+  assert.deepEqual([...aggregationWeights(input.offsets, { mask: input.mask })], [1 / 2, 1 / 6, 1 / 6, 1 / 6, 0, 0]);
+  assert.deepEqual([...aggregationWeights(input.offsets, { mask: input.mask, aggregation: 'token-mean' })], [1 / 4, 1 / 4, 1 / 4, 1 / 4, 0, 0]);
 });
 
 test('entropy term: subtracted with its coefficient, gradient reported per entropy', () => {
@@ -108,6 +111,11 @@ test('entropy term: subtracted with its coefficient, gradient reported per entro
   near(out.gradEntropy![0], -0.005, 1e-12, 'grad entropy');
   assert.equal(policyLoss({ ...input, entropy: undefined }, NO_KL).gradEntropy, undefined);
   assert.throws(() => policyLoss({ ...input, entropy: undefined }, { klCoef: 0, entropyCoef: 0.01 }), UsageError);
+  // gradEntropy is -entropyCoef times the aggregation weights, whatever the entropies are.
+  const b = randomBatch(5);
+  const weights = aggregationWeights(b.offsets, { mask: b.mask });
+  const g = policyLoss(b, { entropyCoef: 0.3 }).gradEntropy!;
+  for (let t = 0; t < g.length; t++) near(g[t], -0.3 * weights[t], 1e-15, `token ${t}`);
 });
 
 /** A random batch whose ratios stay away from the kinks at 1 +- eps and c, and whose k3 stays below 10. */

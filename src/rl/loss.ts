@@ -186,6 +186,51 @@ function lossKernel(k: Kernel, a: number, b: number, wt: number): void {
   acc[RMIN] = rMin; acc[RMAX] = rMax;
 }
 
+/** Per-sequence aggregation weights (0 for a sequence without valid tokens) and the valid counts; checks `offsets`. */
+function sequenceWeights(offsets: ArrayLike<number>, mask: ArrayLike<number> | undefined, agg: LossAggregation, n: number): {
+  weights: Float64Array; validTokens: number; validSequences: number;
+} {
+  const nSeq = offsets.length - 1;
+  if (nSeq < 0 || offsets[0] !== 0 || offsets[nSeq] !== n) {
+    throw new UsageError(`policyLoss: offsets must start at 0 and end at ${n} (the token count)`);
+  }
+  const counts = new Int32Array(nSeq);
+  let validTokens = 0;
+  let validSequences = 0;
+  for (let s = 0; s < nSeq; s++) {
+    const a = offsets[s];
+    const b = offsets[s + 1];
+    if (!(Number.isInteger(a) && b >= a)) throw new UsageError(`policyLoss: offsets must be non-decreasing integers (at ${s})`);
+    let k = 0;
+    if (mask) { for (let t = a; t < b; t++) if (mask[t] !== 0) k++; } else k = b - a;
+    counts[s] = k;
+    if (k > 0) validSequences++;
+    validTokens += k;
+  }
+  const weights = new Float64Array(nSeq);
+  for (let s = 0; s < nSeq; s++) {
+    if (counts[s] > 0) weights[s] = agg === 'token-mean' ? 1 / validTokens : 1 / (validSequences * counts[s]);
+  }
+  return { weights, validTokens, validSequences };
+}
+
+/**
+ * The weight w_t of every token in the loss's aggregation (`agg(x) = sum_t w_t x_t`; 0 where masked), for
+ * terms a backend computes itself: an entropy bonus `-coef * agg(entropy)` has gradient `-coef * w_t` with
+ * respect to token t's entropy.
+ */
+export function aggregationWeights(offsets: ArrayLike<number>, options: { mask?: ArrayLike<number>; aggregation?: LossAggregation } = {}): Float64Array {
+  const agg = options.aggregation ?? 'seq-mean-token-mean';
+  if (!AGGREGATIONS.includes(agg)) throw new UsageError(`policyLoss: unknown aggregation '${agg}'; valid: ${choices(AGGREGATIONS)}`);
+  const n = offsets.length > 0 ? offsets[offsets.length - 1] : 0;
+  const { weights } = sequenceWeights(offsets, options.mask, agg, n);
+  const out = new Float64Array(n);
+  for (let s = 0; s + 1 < offsets.length; s++) {
+    for (let t = offsets[s]; t < offsets[s + 1]; t++) if (!options.mask || options.mask[t] !== 0) out[t] = weights[s];
+  }
+  return out;
+}
+
 function checkLength(name: string, a: ArrayLike<number> | undefined, n: number): void {
   if (a !== undefined && a.length !== n) throw new UsageError(`policyLoss: ${name} has ${a.length} entries, expected ${n} (length of logp)`);
 }
@@ -216,25 +261,8 @@ export function policyLoss(input: LossInput, options: LossOptions = {}): LossOut
   if (klCoef !== 0 && !refLogp) throw new UsageError('policyLoss: refLogp is required when klCoef != 0');
   if (entCoef !== 0 && !entropy) throw new UsageError('policyLoss: entropy is required when entropyCoef != 0');
   const nSeq = offsets.length - 1;
-  if (nSeq < 0 || offsets[0] !== 0 || offsets[nSeq] !== n) {
-    throw new UsageError(`policyLoss: offsets must start at 0 and end at ${n} (the token count)`);
-  }
 
-  // Valid tokens per sequence, then the aggregation weight of each sequence's tokens.
-  const counts = new Int32Array(nSeq);
-  let validTokens = 0;
-  let validSequences = 0;
-  for (let s = 0; s < nSeq; s++) {
-    const a = offsets[s];
-    const b = offsets[s + 1];
-    if (!(Number.isInteger(a) && b >= a)) throw new UsageError(`policyLoss: offsets must be non-decreasing integers (at ${s})`);
-    let k = 0;
-    if (mask) { for (let t = a; t < b; t++) if (mask[t] !== 0) k++; } else k = b - a;
-    counts[s] = k;
-    if (k > 0) validSequences++;
-    validTokens += k;
-  }
-
+  const { weights: seqWeights, validTokens, validSequences } = sequenceWeights(offsets, mask, agg, n);
   const grad = new Float64Array(n);
   const gradEntropy = entropy ? new Float64Array(n) : undefined;
   const acc = new Float64Array(ACC_SIZE);
@@ -242,11 +270,7 @@ export function policyLoss(input: LossInput, options: LossOptions = {}): LossOut
   acc[RMAX] = -Infinity;
   const k: Kernel = { logp, oldLogp, refLogp, adv, mask, entropy, grad, gradEntropy, acc,
     lo: 1 - eps, hi: 1 + eps, highLog: 1 + epsHigh, cap: c === null ? Infinity : c, klCoef, klClamp, entCoef };
-  for (let s = 0; s < nSeq; s++) {
-    if (counts[s] === 0) continue;
-    const wt = agg === 'token-mean' ? 1 / validTokens : 1 / (validSequences * counts[s]);
-    lossKernel(k, offsets[s], offsets[s + 1], wt);
-  }
+  for (let s = 0; s < nSeq; s++) if (seqWeights[s] !== 0) lossKernel(k, offsets[s], offsets[s + 1], seqWeights[s]);
   const [pgLoss, klLoss, entLoss, nLow, nHigh, nActive, nDual, k1, k3old, refK1, refK3, rSum, rMin, rMax] = acc;
   const m = validTokens > 0 ? 1 / validTokens : 0;
   return {

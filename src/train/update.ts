@@ -13,7 +13,7 @@
  * m.loss; m.gradNorm; m.weightVersion;
  */
 import type { TrainingEngine } from '../model/engine.js';
-import { policyLoss } from '../rl/index.js';
+import { aggregationWeights, policyLoss } from '../rl/index.js';
 import { Rng } from '../util/rng.js';
 import type { TrainConfig } from './config.js';
 import { adamwParams } from './schedule.js';
@@ -107,19 +107,19 @@ export async function policyUpdate(o: {
       if (end !== offs[g + 1]) throw new Error(`trajectory ${i}: ${end - offs[g]!} sampled tokens but ${len} advantage tokens`);
       if (ref) gather(ref[i]!, batch.starts[i]!, batch.lengths[i]!, refLogp, offs[g]!);
     });
-    // The entropy bonus: its gradient with respect to each token's entropy (-entropyCoef times the token's
-    // aggregation weight) does not depend on the entropies, so the loss is asked for it with placeholder
-    // entropies and the engine, which computes the real ones in forwardBackward, adds the bonus to the loss.
     const out = policyLoss(
-      { logp, oldLogp, refLogp: ref ? refLogp : undefined, advantages: adv, offsets: offs, entropy: entCoef !== 0 ? new Float64Array(m) : undefined },
-      { clip: cfg.loss.clip, clipHigh: cfg.loss.clipHigh, dualClip: cfg.loss.dualClip === 0 ? null : cfg.loss.dualClip, klCoef: cfg.loss.klCoef, entropyCoef: entCoef, aggregation: cfg.loss.aggregation },
+      { logp, oldLogp, refLogp: ref ? refLogp : undefined, advantages: adv, offsets: offs },
+      { clip: cfg.loss.clip, clipHigh: cfg.loss.clipHigh, dualClip: cfg.loss.dualClip === 0 ? null : cfg.loss.dualClip, klCoef: cfg.loss.klCoef, aggregation: cfg.loss.aggregation },
     );
-    let bonus = 0; // Σ gradEntropy · entropy = -entropyCoef · agg(entropy)
+    // The entropy bonus -entropyCoef * agg(entropy): the engine computes the entropies and back-propagates
+    // them with weight -entropyCoef * w_t (w_t: the token's aggregation weight).
+    const aw = entCoef !== 0 ? aggregationWeights(offs, { aggregation: cfg.loss.aggregation }) : null;
+    const gEnt = aw ? aw.map((w) => -entCoef * w) : null;
+    let bonus = 0; // Σ gEnt · entropy = -entropyCoef · agg(entropy)
     for (let c = 0; c < group.length; c += cfg.microBatch) {
       const chunk: number[][] = [];
       const weights: number[][] = [];
       const entWeights: number[][] = [];
-      const gEnt = out.gradEntropy;
       for (let g = c; g < Math.min(group.length, c + cfg.microBatch); g++) {
         const i = group[g]!;
         const w = new Array<number>(batch.ids[i]!.length - 1).fill(0);
