@@ -24,6 +24,7 @@ import { UsageError } from '../util/errors.js';
 import { scoreRule, summarise, type EvalRow } from './metrics.js';
 import { policyNashConv, type PolicyNashConvResult } from './nash_conv.js';
 import { referenceCells, type EvalCell } from './suite.js';
+import { tacticsOf } from './tactics.js';
 
 /** Options of `runEval`. */
 export interface EvalOptions {
@@ -142,14 +143,16 @@ export async function runEval(policy: Policy, options: EvalOptions = {}): Promis
     const g = game(cell.game);
     for (let seat = 0; seat < g.info.numPlayers; seat++) {
       const job = cell.opponent === 'self' ? cellJobs[0] : cellJobs[seat];
+      const episodes = byLabel.get(job.label) ?? [];
       results.push(
-        summarise(byLabel.get(job.label) ?? [], {
+        summarise(episodes, {
           game: cell.game,
           opponent: cell.opponent,
           seat,
           rule: scoreRule(g, cell.opponent, seat),
           policy: policy.name,
           nashConv: nash[cell.game]?.nash_conv ?? null,
+          tactics: tacticsOf(g, episodes, seat),
         }),
       );
     }

@@ -29,6 +29,7 @@ import { strategyFromPolicy, uniformPolicy, type TabularPolicy } from '../solver
 import { gameTree } from '../solvers/tree.js';
 import { meanCi } from '../util/stats.js';
 import { STOP_REASONS, type EpisodeRecord, type StopReason } from '../rollout/types.js';
+import type { Tactics } from './tactics.js';
 
 /** How a cell is scored. */
 export type ScoreRule =
@@ -76,6 +77,8 @@ export interface EvalRow {
   score_formula: string;
   /** The policy's exact NashConv (poker only; the same for both seats), else null. */
   nash_conv: number | null;
+  /** One-move tactics of this seat (two-player perfect-information games, `tactics.ts`), else null (absent in results written before it existed). */
+  tactics?: Tactics | null;
 }
 
 /** The scoring rule of a cell (see the file comment). */
@@ -120,7 +123,7 @@ export function scoreFormula(rule: ScoreRule): string {
 /** Summarises `episodes` (all of one cell and seat) into a row. */
 export function summarise(
   episodes: readonly EpisodeRecord[],
-  cell: { game: string; opponent: string; seat: number; rule: ScoreRule; policy: string; nashConv?: number | null },
+  cell: { game: string; opponent: string; seat: number; rule: ScoreRule; policy: string; nashConv?: number | null; tactics?: Tactics | null },
 ): EvalRow {
   const { seat, rule } = cell;
   const stop = Object.fromEntries(STOP_REASONS.map((r) => [r, 0])) as Record<StopReason, number>;
@@ -200,6 +203,7 @@ export function summarise(
     score,
     score_formula: scoreFormula(rule),
     nash_conv: cell.nashConv ?? null,
+    tactics: cell.tactics ?? null,
   };
 }
 

@@ -108,13 +108,20 @@ export interface LabelledEval {
   readonly eval: StoredEval;
 }
 
+/** `taken/chances · parried/threats` (`tactics.ts`), or '–' where the game has none. */
+function tacticsCell(t: EvalRow['tactics']): string {
+  return t ? `${t.wins_taken}/${t.win_chances} · ${t.threats_parried}/${t.threats}` : '–';
+}
+
 function seatName(row: EvalRow): string {
   return row.opponent === 'self' ? `${row.seat}` : row.seat === 0 ? '0 (first)' : `${row.seat}`;
 }
 
 /**
  * The base-vs-trained table: one row per (game, opponent, seat) and model, models adjacent; win/draw/loss,
- * mean return ± 95% CI, invalid output (share of games forfeited / share of answers) and the 0–100 score.
+ * mean return ± 95% CI, invalid output (share of games forfeited / share of answers), one-move tactics where
+ * any row has them (immediate wins taken of those available · opponent's immediate wins prevented of those
+ * preventable, `src/eval/tactics.ts`) and the 0–100 score.
  */
 export function evalTable(models: readonly LabelledEval[]): string {
   const keys: string[] = [];
@@ -129,6 +136,7 @@ export function evalTable(models: readonly LabelledEval[]): string {
       byKey.get(k)!.set(m.label, r);
     }
   }
+  const tactics = models.some((m) => m.eval.results.some((r) => r.tactics));
   const rows: string[][] = [];
   for (const k of keys) {
     for (const m of models) {
@@ -136,11 +144,12 @@ export function evalTable(models: readonly LabelledEval[]): string {
       if (!r) continue;
       rows.push([
         r.game, r.opponent, seatName(r), m.label, String(r.games), `${r.win} / ${r.draw} / ${r.loss}${r.errors ? ` (+${r.errors} errors)` : ''}`,
-        `${fmtNum(r.mean_return, 3)} ± ${fmtNum(r.ci95, 3)}`, `${fmtPct(r.invalid_rate)} / ${fmtPct(r.invalid_answer_rate)}`, r.score === null ? '–' : fmtNum(r.score, 1),
+        `${fmtNum(r.mean_return, 3)} ± ${fmtNum(r.ci95, 3)}`, `${fmtPct(r.invalid_rate)} / ${fmtPct(r.invalid_answer_rate)}`,
+        ...(tactics ? [tacticsCell(r.tactics)] : []), r.score === null ? '–' : fmtNum(r.score, 1),
       ]);
     }
   }
-  return mdTable(['game', 'opponent', 'seat', 'model', 'games', 'win / draw / loss', 'mean return ± 95% CI', 'invalid (games / answers)', 'score'], rows);
+  return mdTable(['game', 'opponent', 'seat', 'model', 'games', 'win / draw / loss', 'mean return ± 95% CI', 'invalid (games / answers)', ...(tactics ? ['wins taken / threats parried'] : []), 'score'], rows);
 }
 
 /** NashConv of each model per poker game it was measured on (empty string when none was). */
