@@ -33,7 +33,7 @@ import { writeFileAtomic } from '../model/io/atomic.js';
 import { CHECKPOINT_SIDECAR, checkpointDir, latestCheckpoint } from '../model/io/checkpoint.js';
 import { buildReport } from '../report/report.js';
 import { estimatorNames } from '../rl/estimators.js';
-import { loadConfig, type TrainConfig } from '../train/config.js';
+import { loadConfig, withLegacyDefaults, type TrainConfig } from '../train/config.js';
 import { EnginePolicy } from '../train/engine_policy.js';
 import { baseSettingsDiff, loadEngineCheckpoint, policyTokenizer, pretrain, pretrainSettings } from '../train/pretrain.js';
 import { train } from '../train/trainer.js';
@@ -217,7 +217,7 @@ async function ensureBase(ctx: Ctx, cfg: TrainConfig, dir: string, label: string
   if (latest && info) {
     // The checkpoint's own record of its settings decides; bases made before it kept one are checked
     // against the run record.
-    const diff = baseSettingsDiff(latest, cfg) ?? diffKeys(info.config, key);
+    const diff = baseSettingsDiff(latest, cfg) ?? diffKeys(withLegacyDefaults(info.config), key);
     if (diff.length > 0) throw new UsageError(`${dir} holds a base pretrained with other settings (differ: ${diff.join(', ')}); ${FRESH_HINT}`);
     if (stepOf(latest) === cfg.pretrain.steps) {
       ctx.log(`${label}: reusing ${latest} (pretrained in ${fmtNum(info.seconds, 1)} s on ${info.finished_at})`);
@@ -250,7 +250,7 @@ async function ensureTrain(ctx: Ctx, cfg: TrainConfig, dir: string, init: string
   const saved = readJson<Record<string, unknown>>(join(dir, 'config.json'));
   let resume = false;
   if (latest && saved) {
-    const diff = diffKeys({ ...saved, init: resolve(String(saved.init)) }, JSON.parse(JSON.stringify({ ...cfg, init: resolve(init) })));
+    const diff = diffKeys({ ...withLegacyDefaults(saved), init: resolve(String(saved.init)) }, JSON.parse(JSON.stringify({ ...cfg, init: resolve(init) })));
     if (diff.length > 0) throw new UsageError(`${dir} holds a run trained with other settings (differ: ${diff.join(', ')}); ${FRESH_HINT}`);
     if (stepOf(latest) === cfg.steps) {
       const info = readJson<RunInfo>(join(dir, INFO));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig, presetNames } from './config.js';
+import { loadConfig, presetNames, withLegacyDefaults } from './config.js';
 
 test('every embedded preset loads; paper presets say they need a large-model backend', () => {
   for (const name of presetNames()) {
@@ -19,6 +19,12 @@ test('overrides apply with dotted keys; unknown keys and bad values are named', 
   assert.throws(() => loadConfig('tictactoe-tiny', ['optim.lrr=1']), /optim\.lrr/);
   assert.throws(() => loadConfig('tictactoe-tiny', ['steps=-1']), /steps/);
   assert.throws(() => loadConfig('tictactoe-tiny', ['loss.aggregation=sum']), /loss\.aggregation/);
+  assert.throws(() => loadConfig('tictactoe-tiny', ['pretrain.tokenizer=chars']), /pretrain\.tokenizer: expected one of/);
+  assert.equal(loadConfig('tictactoe-tiny', ['pretrain.tokenizer=bpe']).pretrain.tokenizer, 'bpe');
+  // A config saved before pretrain.tokenizer existed was made with the plain BPE.
+  assert.deepEqual(withLegacyDefaults({ steps: 3, pretrain: { steps: 9 } }), { steps: 3, pretrain: { steps: 9, tokenizer: 'bpe' } });
+  assert.deepEqual(withLegacyDefaults({ pretrain: { tokenizer: 'symbols' } }), { pretrain: { tokenizer: 'symbols' } });
+  assert.equal(withLegacyDefaults(null), null);
   assert.throws(() => loadConfig('tictactoe-tiny', ['estimator=nope']), /estimator/);
   assert.throws(() => loadConfig('tictactoe-tiny', ['games=chess9']), /games: 'chess9'/);
   assert.throws(() => loadConfig('nope-tiny'), /unknown config preset 'nope-tiny'/);

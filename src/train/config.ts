@@ -67,6 +67,13 @@ export interface PretrainConfig {
   /** Chats per optimizer step. */ batchSize: number;
   /** Peak learning rate (cosine to 0, the RL optimizer's other settings). */ lr: number;
   /** Self-play games per game sampled afterwards to measure the invalid-answer rate (0 = skip). */ evalGames: number;
+  /**
+   * The base's tokenizer: `bpe` (default) merges freely (`X_O` may become one token in one row and two in the
+   * next); `symbols` is a byte-level BPE whose uppercase letters and `_` never merge, so every board cell and
+   * card symbol is one token at a fixed place. Measured on tic-tac-toe, `symbols` pretrains more slowly
+   * (docs/training.md §1).
+   */
+  tokenizer: 'symbols' | 'bpe';
 }
 
 /** The whole training configuration. */
@@ -129,6 +136,7 @@ const SCHEMA: Record<string, Field> = {
   'pretrain.batchSize': { kind: 'int', min: 1 },
   'pretrain.lr': { kind: 'num', min: 0 },
   'pretrain.evalGames': { kind: 'int', min: 0 },
+  'pretrain.tokenizer': { kind: ['symbols', 'bpe'] },
 };
 
 /** Defaults every preset starts from (tiny tic-tac-toe scale). */
@@ -139,9 +147,21 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   optim: { lr: 5e-4, beta1: 0.9, beta2: 0.95, weightDecay: 0.05, eps: 1e-8, clipNorm: 1, warmup: 8, cosine: true },
   sampling: { temperature: 1, topP: 1, topK: 0, maxNewTokens: 24 },
   schedule: { evalEvery: 10, evalGamesPerSeat: 10, checkpointEvery: 5, transcriptsPerStep: 2 },
-  pretrain: { steps: 400, gamesPerGame: 1000, batchSize: 16, lr: 3e-3, evalGames: 8 },
+  pretrain: { steps: 400, gamesPerGame: 1000, batchSize: 16, lr: 3e-3, evalGames: 8, tokenizer: 'bpe' },
   seed: 0,
 }) as TrainConfig;
+
+/**
+ * A saved config or settings record (a run's config.json, a base's recorded settings) with the settings
+ * added since it was written filled in with the value such runs had: `pretrain.tokenizer` 'bpe'. Compare
+ * this, not the raw record, with a current config.
+ */
+export function withLegacyDefaults<T>(saved: T): T {
+  if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) return saved;
+  const pre = (saved as { pretrain?: unknown }).pretrain;
+  if (pre === null || typeof pre !== 'object' || Array.isArray(pre) || 'tokenizer' in pre) return saved;
+  return { ...saved, pretrain: { ...pre, tokenizer: 'bpe' } };
+}
 
 /** The configs/ directory of the repository. */
 export function configsDir(): string {

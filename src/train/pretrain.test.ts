@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from './config.js';
@@ -26,6 +26,28 @@ test('pretrain (tiny, few steps): loss falls, checkpoint with tokenizer written 
     assert.deepEqual(baseSettingsDiff(r.checkpoint, made), []);
     assert.deepEqual(baseSettingsDiff(r.checkpoint, cfg), ['pretrain.batchSize', 'pretrain.evalGames', 'pretrain.gamesPerGame', 'pretrain.steps']);
     assert.deepEqual(baseSettingsDiff(r.checkpoint, loadConfig('tictactoe-tiny', ['sampling.maxNewTokens=16', 'pretrain.steps=12', 'pretrain.gamesPerGame=24', 'pretrain.batchSize=4', 'pretrain.evalGames=2', 'optim.beta2=0.99'])), ['optim.beta2']);
+    assert.deepEqual(baseSettingsDiff(r.checkpoint, loadConfig('tictactoe-tiny', ['sampling.maxNewTokens=16', 'optim.lr=3e-3', 'pretrain.steps=12', 'pretrain.gamesPerGame=24', 'pretrain.batchSize=4', 'pretrain.evalGames=2', 'pretrain.tokenizer=symbols'])), ['pretrain.tokenizer']);
+    // a base recorded before pretrain.tokenizer existed was made with the plain BPE, the default
+    const sidecar = join(r.checkpoint, 'checkpoint.json');
+    const json = JSON.parse(readFileSync(sidecar, 'utf8'));
+    delete json.extra.settings.pretrain.tokenizer;
+    writeFileSync(sidecar, JSON.stringify(json));
+    assert.deepEqual(baseSettingsDiff(r.checkpoint, made), []);
+    made.pretrain.tokenizer = 'symbols';
+    assert.deepEqual(baseSettingsDiff(r.checkpoint, made), ['pretrain.tokenizer']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('pretrain.tokenizer=symbols: a board row is one token per cell, whatever the cells hold', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marshal-pre-'));
+  try {
+    const cfg = loadConfig('tictactoe-tiny', ['pretrain.tokenizer=symbols']);
+    const r = await pretrain(cfg, dir, { steps: 1, gamesPerGame: 24, batchSize: 2, evalGames: 0 });
+    const tok = (await loadEngineCheckpoint(r.checkpoint)).tokenizer!;
+    for (const row of ['___', '_X_', 'OXO', 'XX_']) assert.equal(tok.encode(row).length, 3, row);
+    assert.deepEqual(baseSettingsDiff(r.checkpoint, cfg), ['pretrain.evalGames', 'pretrain.gamesPerGame', 'pretrain.batchSize', 'pretrain.steps'].sort());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -36,7 +36,7 @@ import { runRollouts, selfPlay, type RolloutTrajectory } from '../rollout/index.
 import { UsageError } from '../util/errors.js';
 import { diffKeys } from '../util/json_diff.js';
 import { Rng } from '../util/rng.js';
-import type { TrainConfig } from './config.js';
+import { withLegacyDefaults, type TrainConfig } from './config.js';
 import { EnginePolicy } from './engine_policy.js';
 import { adamwParams } from './schedule.js';
 
@@ -91,8 +91,11 @@ export function pretrainSettings(cfg: TrainConfig): { [key: string]: JsonValue }
  */
 export function baseSettingsDiff(dir: string, cfg: TrainConfig): string[] | null {
   const recorded = readCheckpointSidecar(dir).extra?.settings;
-  return recorded === undefined ? null : diffKeys(recorded, pretrainSettings(cfg));
+  return recorded === undefined ? null : diffKeys(withLegacyDefaults(recorded), pretrainSettings(cfg));
 }
+
+/** Characters a `symbols` tokenizer keeps as tokens of their own: board cells (`X`, `O`, `_`) and card symbols. */
+export const SYMBOL_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ_';
 
 /** A random legal mover that answers in the protocol format with empty reasoning. */
 class RandomFormatPolicy implements Policy {
@@ -238,7 +241,8 @@ export async function pretrain(cfg: TrainConfig, runDir: string, opts: PretrainO
   const base = preset(cfg.model);
   const addedTokens = pretrainAddedTokens(cfg.games);
   const vocab = opts.vocabSize ?? Math.max(base.vocabSize, 320) + addedTokens.length;
-  const tokenizer = HfTokenizer.fromJson(trainBpeTokenizer(chats.map((c) => renderChat(c, { template: 'marshal' })), { vocabSize: vocab, addedTokens }));
+  const isolate = cfg.pretrain.tokenizer === 'symbols' ? SYMBOL_CHARS : '';
+  const tokenizer = HfTokenizer.fromJson(trainBpeTokenizer(chats.map((c) => renderChat(c, { template: 'marshal' })), { vocabSize: vocab, addedTokens, isolate }));
   const engine = new EmbeddedEngine({ config: preset(cfg.model, { vocabSize: tokenizer.vocabSize }), seed: cfg.seed, microBatchSize: Math.min(batch, 16) });
 
   // 3. Sequences and their assistant masks.
@@ -283,7 +287,7 @@ export async function pretrain(cfg: TrainConfig, runDir: string, opts: PretrainO
   // The settings recorded are the ones this base was made with, options included, so that a run whose
   // config says e.g. `pretrain.steps=3000` recognises a base made by `marshal pretrain --steps 3000`.
   const evalGames = opts.evalGames ?? cfg.pretrain.evalGames;
-  const made: TrainConfig = { ...cfg, pretrain: { steps, gamesPerGame: perGame, batchSize: batch, lr: optim.lr, evalGames } };
+  const made: TrainConfig = { ...cfg, pretrain: { ...cfg.pretrain, steps, gamesPerGame: perGame, batchSize: batch, lr: optim.lr, evalGames } };
   const settings = { ...pretrainSettings(made), ...(opts.vocabSize === undefined ? {} : { vocabSize: opts.vocabSize }) };
   saveEngineCheckpoint(dir, engine, { step: steps, tokenizer, extra: { kind: 'pretrain', games: cfg.games, prompt_style: cfg.promptStyle, first_loss: firstLoss, last_loss: lastLoss, settings } });
   let invalidRate = NaN;

@@ -64,3 +64,20 @@ test('round-trips arbitrary text exactly (no normalizer) and rejects bad sizes a
   assert.throws(() => trainBpeTokenizer('x', { vocabSize: 260 }), /vocabSize must be an integer from 261/);
   assert.throws(() => byteLevelBpeJson({ merges: [['ab', 'c']] }), /BPE merge \["ab","c"\] uses a token that is not yet in the vocabulary/);
 });
+
+test('isolated characters never merge: every board cell is one token, at the same place in every position', () => {
+  const boards = ['___\n_X_\nO__\n', 'XXO\n_O_\nX__\n', 'OX_\nXXO\n___\n'];
+  const corpus = Array.from({ length: 50 }, () => boards.join('the board\n')).join('');
+  const plain = HfTokenizer.fromJson(trainBpeTokenizer(corpus, { vocabSize: 320 }));
+  const cells = HfTokenizer.fromJson(trainBpeTokenizer(corpus, { vocabSize: 320, isolate: 'XO_' }));
+  const pieces = (tok: HfTokenizer, s: string): string[] => tok.encode(s).map((id) => tok.decode([id]));
+  for (const b of boards) {
+    assert.deepEqual(pieces(cells, b), [...b.replace(/\n/g, '')].flatMap((c, i) => (i % 3 === 2 ? [c, '\n'] : [c])));
+    assert.equal(cells.decode(cells.encode(b)), b);
+  }
+  // Without isolation BPE merges frequent neighbours, so a board is fewer tokens whose count varies with the position.
+  assert.ok(boards.some((b) => pieces(plain, b).length < 12), 'plain BPE merges board characters');
+  // Other text still merges: 'the board' is fewer tokens than characters.
+  assert.ok(cells.encode('the board').length < 'the board'.length);
+  assert.throws(() => trainBpeTokenizer('x', { vocabSize: 300, isolate: 'é' }), /not an ASCII character/);
+});

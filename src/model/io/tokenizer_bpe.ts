@@ -97,6 +97,12 @@ export interface TrainBpeOptions {
   addedTokens?: readonly AddedTokenSpec[];
   /** Stop early when the best pair occurs fewer times than this (default 2). */
   minFrequency?: number;
+  /**
+   * ASCII characters that never take part in a merge, so each stays a token of its own wherever it appears
+   * (default none). For boards and cards (`X_O`, `RY/12`) this gives one token per cell or symbol, at the
+   * same place in every position, where plain BPE merges whatever neighbours happen to be frequent.
+   */
+  isolate?: string;
 }
 
 function escapeRegex(s: string): string {
@@ -113,6 +119,12 @@ export function trainBpeTokenizer(corpus: string | Iterable<string>, opts: Train
     throw new UsageError(`BPE vocabSize must be an integer from ${256 + addedTokens.length} (bytes + added tokens), got ${opts.vocabSize}`);
   }
   const targetMerges = opts.vocabSize - 256 - addedTokens.length;
+  const isolated = new Uint8Array(256);
+  for (const ch of opts.isolate ?? '') {
+    const code = ch.codePointAt(0)!;
+    if (code > 0x7f) throw new UsageError(`BPE isolate: '${ch}' is not an ASCII character (only single-byte characters can be kept out of merges)`);
+    isolated[code] = 1;
+  }
 
   // Count distinct words (pre-tokenized pieces), with added tokens cut out of the text.
   const splitter = addedTokens.length ? new RegExp(addedTokens.map((t) => escapeRegex(t.content)).join('|'), 'g') : null;
@@ -137,6 +149,7 @@ export function trainBpeTokenizer(corpus: string | Iterable<string>, opts: Train
   const addPairs = (wi: number, sign: number): void => {
     const w = words[wi];
     for (let i = 0; i + 1 < w.length; i++) {
+      if (isolated[w[i]] || isolated[w[i + 1]]) continue; // byte ids < 256; merged ids never hold an isolated byte
       const key = w[i] * PAIR + w[i + 1];
       const c = (pairCount.get(key) ?? 0) + sign * counts[wi];
       if (c === 0) pairCount.delete(key);
