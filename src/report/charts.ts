@@ -73,6 +73,19 @@ export function chartSections(groups: readonly RunGroup[]): Section[] {
     charts.push({ id: `${game}-nashconv`, title: `${game}: NashConv of the policy`, xLabel: 'step', yLabel: 'NashConv (chips)', series: nc, yRange: [0, 0] });
     const inv = seatSeries(groups, seats, (seat) => (run) => run.evals.map((e) => [e.step, mean(e.rows.filter((r) => r.game === game && r.seat === seat).map((r) => r.invalid_rate))] as const));
     charts.push({ id: `${game}-eval-invalid`, title: `${game}: eval invalid-output rate (mean over opponents)`, xLabel: 'step', yLabel: 'forfeit rate', series: inv, yRange: [0, 1] });
+    // One-move tactics, pooled over opponents: taken / offered immediate wins, parried / parryable threats.
+    const pooled = (taken: (r: ReportEvalRow) => [number, number] | undefined) => (seat: number) => (run: Run) =>
+      run.evals.map((e) => {
+        let num = 0;
+        let den = 0;
+        for (const r of e.rows) {
+          const nd = r.game === game && r.seat === seat ? taken(r) : undefined;
+          if (nd) { num += nd[0]; den += nd[1]; }
+        }
+        return [e.step, den > 0 ? num / den : undefined] as const;
+      });
+    charts.push({ id: `${game}-eval-wins-taken`, title: `${game}: immediate wins taken (pooled over opponents)`, xLabel: 'step', yLabel: 'share taken', series: seatSeries(groups, seats, pooled((r) => r.tactics && [r.tactics.wins_taken, r.tactics.win_chances])), yRange: [0, 1] });
+    charts.push({ id: `${game}-eval-threats-parried`, title: `${game}: opponent's immediate wins prevented (pooled over opponents)`, xLabel: 'step', yLabel: 'share parried', series: seatSeries(groups, seats, pooled((r) => r.tactics && [r.tactics.threats_parried, r.tactics.threats])), yRange: [0, 1] });
     sections.push({ title: game, charts: charts.filter(hasData) });
   }
   return sections.filter((s) => s.charts.length > 0);

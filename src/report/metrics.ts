@@ -62,6 +62,8 @@ export interface ReportEvalRow {
   /** Mean actions per game and generated tokens per answer. */
   mean_turns?: number;
   mean_response_tokens?: number;
+  /** One-move tactics counts (`src/eval/tactics.ts`), where the game has them. */
+  tactics?: { win_chances: number; wins_taken: number; threats: number; threats_parried: number };
 }
 
 /** One `type: "eval"` record. */
@@ -215,6 +217,11 @@ function evalRow(r: unknown): ReportEvalRow | undefined {
   }
   row.score = num(r.score) ?? null;
   row.nash_conv = num(r.nash_conv) ?? null;
+  const t = r.tactics;
+  if (isObject(t)) {
+    const [a, b, c, d] = [num(t.win_chances), num(t.wins_taken), num(t.threats), num(t.threats_parried)];
+    if (a !== undefined && b !== undefined && c !== undefined && d !== undefined) row.tactics = { win_chances: a, wins_taken: b, threats: c, threats_parried: d };
+  }
   return row;
 }
 

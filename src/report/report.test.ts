@@ -35,7 +35,8 @@ function writeRun(dir: string, name: string, lastWin: number): void {
     train(2),
     '{"type":"train","step":',
     train(3),
-    { type: 'eval', step: 3, results: [evalRow('tic_tac_toe', 'mcts:100', 0, lastWin, 3, 7 - lastWin), evalRow('tic_tac_toe', 'mcts:100', 1, 2, 2, 6),
+    { type: 'eval', step: 3, results: [evalRow('tic_tac_toe', 'mcts:100', 0, lastWin, 3, 7 - lastWin, { tactics: { win_chances: 4, wins_taken: 3, threats: 2, threats_parried: 1 } }),
+      evalRow('tic_tac_toe', 'mcts:100', 1, 2, 2, 6),
       evalRow('kuhn_poker', 'nash', 0, 5, 0, 5, { nash_conv: 0.125, score: 61.25 }), evalRow('mini_hanabi', 'self', 0, 1, 9, 0, { mean_return: 4.5, score: 45 })] },
     { type: 'log', step: 3, message: 'unknown types are skipped' },
   ];
@@ -61,12 +62,13 @@ test('two runs: one svg per expected plot, legends name both runs, summary numbe
     'train-loss', 'train-kl_loss', 'train-approx_kl', 'train-clip_frac',
     'tic_tac_toe-selfplay-reward_mean', 'tic_tac_toe-selfplay-invalid_rate', 'tic_tac_toe-selfplay-response_tokens',
     'tic_tac_toe-mcts:100-score', 'tic_tac_toe-mcts:100-win', 'tic_tac_toe-mcts:100-draw', 'tic_tac_toe-mcts:100-loss', 'tic_tac_toe-eval-invalid',
+    'tic_tac_toe-eval-wins-taken', 'tic_tac_toe-eval-threats-parried',
     'kuhn_poker-selfplay-reward_mean', 'kuhn_poker-nash-score', 'kuhn_poker-nashconv',
     'mini_hanabi-self-score', 'mini_hanabi-self-hanabi', 'mini_hanabi-eval-invalid',
   ];
   for (const id of expected) assert.ok(report.charts.includes(id), `expected chart ${id}`);
   // No data, no chart: pg_loss, entropy and grad_norm were never logged; NashConv only exists for poker.
-  for (const id of ['train-pg_loss', 'train-entropy', 'train-grad_norm', 'tic_tac_toe-nashconv', 'mini_hanabi-selfplay-reward_mean']) assert.ok(!report.charts.includes(id), id);
+  for (const id of ['train-pg_loss', 'train-entropy', 'train-grad_norm', 'tic_tac_toe-nashconv', 'mini_hanabi-selfplay-reward_mean', 'kuhn_poker-eval-wins-taken']) assert.ok(!report.charts.includes(id), id);
   assert.equal((html.match(/<svg /g) ?? []).length, report.charts.length);
   assert.equal(new Set(report.charts).size, report.charts.length);
   assert.match(html, /<title>two runs<\/title>/);
