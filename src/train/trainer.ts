@@ -301,7 +301,7 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
     if (ev > 0 && ((step + 1) % ev === 0 || last)) lastEval = await evaluate(step + 1);
     if ((step + 1) % cfg.schedule.checkpointEvery === 0 || last || step + 1 === end) {
       checkpoint = checkpointDir(runDir, step + 1);
-      const extra: { [key: string]: JsonValue } = { kind: 'train', init: init, estimator: cfg.estimator };
+      const extra: { [key: string]: JsonValue } = { kind: 'train', init: init, estimator: cfg.estimator, prompt_style: cfg.promptStyle, max_new_tokens: cfg.sampling.maxNewTokens };
       saveEngineCheckpoint(checkpoint, engine, { step: step + 1, tokenizer, withOptimizer: true, rngState: { policy_seed: policy.seed }, extra });
       log(`checkpoint ${checkpoint}`);
     }

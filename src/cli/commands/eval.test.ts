@@ -157,3 +157,31 @@ test('OpenAI policy against a loopback server: games, malformed replies recorded
   }
   await assert.rejects(run(['--policy', `openai:tiny@${url}`, '--games', 'kuhn_poker', '--games-per-seat', '1']), /cannot reach/);
 });
+
+test('--policy checkpoint:<dir> plays an embedded checkpoint with its own prompt style; bad uses are named', async () => {
+  const { loadConfig } = await import('../../train/config.js');
+  const { pretrain } = await import('../../train/pretrain.js');
+  const dir = mkdtempSync(join(tmpdir(), 'marshal-eval-ckpt-'));
+  try {
+    const r = await pretrain(loadConfig('tictactoe-tiny'), dir, { steps: 2, gamesPerGame: 8, batchSize: 2, evalGames: 0 });
+    const out = join(dir, 'eval');
+    const res = await run(['--policy', `checkpoint:${r.checkpoint}`, '--games', 'tic_tac_toe/random', '--games-per-seat', '3', '--temperature', '0', '--json', '--out', out]);
+    assert.equal(res.status, 0, res.err);
+    const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { policy: string; results: Array<Row & { tactics: unknown }> };
+    assert.equal(json.policy, `checkpoint:${r.checkpoint}`);
+    assert.deepEqual(json.results.map((x) => [x.seat, x.games]), [[0, 3], [1, 3]]);
+    assert.ok(json.results.every((x) => x.tactics !== null), 'tic-tac-toe rows carry tactics counts');
+    // the prompt style and answer length it was made with, from its record
+    const { checkpointPolicy } = await import('../../train/checkpoint_policy.js');
+    const c = await checkpointPolicy(r.checkpoint);
+    assert.deepEqual([c.promptStyle, c.maxNewTokens], ['compact', 24]);
+    const ref = await pretrain(loadConfig('tictactoe-tiny', ['promptStyle=reference', 'sampling.maxNewTokens=40']), join(dir, 'ref'), { steps: 1, gamesPerGame: 4, batchSize: 2, evalGames: 0 });
+    const d = await checkpointPolicy(ref.checkpoint, { temperature: 0 });
+    assert.deepEqual([d.promptStyle, d.maxNewTokens], ['reference', 40]);
+    await assert.rejects(run(['--policy', 'random', '--temperature', '0']), /--temperature is for checkpoint/);
+    await assert.rejects(run(['--policy', `checkpoint:${join(dir, 'missing')}`]), /does not exist/);
+    await assert.rejects(run(['--policy', `checkpoint:${r.checkpoint}`, '--prompt-style', 'verbose']), /--prompt-style must be compact or reference/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -15,21 +15,29 @@ import { loadGame } from '../../games/registry.js';
 import { OpenAIPolicy } from '../../policy/openai.js';
 import { THINK_PREFIX } from '../../protocol/answer.js';
 import { createPolicy, POLICY_SPECS } from '../../policy/registry.js';
+import type { Policy } from '../../policy/types.js';
+import type { PromptStyle } from '../../protocol/types.js';
+import { checkpointPolicy } from '../../train/checkpoint_policy.js';
 import { UsageError } from '../../util/errors.js';
 import { Progress } from '../../util/progress.js';
 import { intOption, parse } from '../args.js';
 import type { Command } from '../command.js';
 import { fmt, table } from '../table.js';
 
+/** `--policy checkpoint:<dir>`: an embedded-model checkpoint. */
+const CHECKPOINT_PREFIX = 'checkpoint:';
+
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'evaluate a policy on the reference game protocol: win/draw/loss, returns, scores, poker NashConv',
   usage:
     'marshal eval --policy <spec> [--games list] [--games-per-seat N] [--seed S] [--json] [--out dir] [--transcripts] ' +
-    '[--nash-samples K] [--max-tokens N] [--force-think] [--concurrency N] [--quiet]',
+    '[--nash-samples K] [--max-tokens N] [--temperature T] [--prompt-style S] [--force-think] [--concurrency N] [--quiet]',
   help: [
     'Options:',
-    '  --policy SPEC         the policy to evaluate: ' + POLICY_SPECS.map((p) => p.spec).join(', '),
+    '  --policy SPEC         the policy to evaluate: ' + POLICY_SPECS.map((p) => p.spec).join(', ') + ', checkpoint:<dir>',
+    '                        (checkpoint:<dir>: an embedded-model checkpoint from marshal pretrain or train, played with the',
+    '                        prompt style and answer length it was trained with)',
     '  --games LIST          comma-separated games (reference opponents) or game/opponent items; default all of:',
     '                        ' + Object.entries(REFERENCE_SUITE).map(([g, o]) => `${g} (${o.join(', ')})`).join(', '),
     '                        e.g. tic_tac_toe/mcts:10,kuhn_poker,mini_hanabi; opponent `self` = self-play',
@@ -40,7 +48,9 @@ export const evalCommand: Command = {
     '  --transcripts         write every game, one JSON object per line, to DIR/transcripts.jsonl (needs --out)',
     '  --nash-samples K      answers per poker information state for NashConv (default 8; exact for random/nash)',
     '  --no-nash-conv        skip the poker NashConv measurement',
-    '  --max-tokens N        most tokens per answer sent to the policy (default: the policy\'s, 4096)',
+    '  --max-tokens N        most tokens per answer sent to the policy (default: the policy\'s, 4096; a checkpoint\'s: its training\'s)',
+    '  --temperature T       sampling temperature of a checkpoint:<dir> policy (default 1, as in training; 0 = greedy)',
+    '  --prompt-style S      compact or reference (default: reference; a checkpoint\'s: the one it was trained with)',
     '  --force-think         openai policies: force each answer to start with "<think>\\n" as the reference does',
     '                        (sent as a final assistant message with continue_final_message; vLLM, SGLang)',
     '  --concurrency N       most games in progress at once (default all)',
@@ -69,6 +79,8 @@ export const evalCommand: Command = {
         'max-tokens': { type: 'string' },
         'force-think': { type: 'boolean' },
         concurrency: { type: 'string' },
+        temperature: { type: 'string' },
+        'prompt-style': { type: 'string' },
         quiet: { type: 'boolean' },
       },
       this.usage,
@@ -85,7 +97,26 @@ export const evalCommand: Command = {
     if (values.transcripts && !out) throw new UsageError('--transcripts writes DIR/transcripts.jsonl: give --out DIR');
 
     const games = [...new Set(cells.map((c) => c.game))].map((g) => loadGame(g));
-    const policy = createPolicy(values.policy, { games, seed, ...(values['force-think'] ? { openai: { prefill: THINK_PREFIX } } : {}) });
+    const styleOption = values['prompt-style'];
+    if (styleOption !== undefined && styleOption !== 'compact' && styleOption !== 'reference') throw new UsageError(`--prompt-style must be compact or reference, got '${styleOption}'`);
+    const isCheckpoint = values.policy.startsWith(CHECKPOINT_PREFIX);
+    if (values.temperature !== undefined && !isCheckpoint) throw new UsageError(`--temperature is for checkpoint:<dir> policies (scripted ones do not sample; an openai server uses its own)`);
+    let policy: Policy;
+    let promptStyle: PromptStyle | undefined = styleOption;
+    let policyMaxTokens: number | undefined;
+    if (isCheckpoint) {
+      const dir = values.policy.slice(CHECKPOINT_PREFIX.length);
+      if (!dir) throw new UsageError(`--policy checkpoint:<dir> needs the checkpoint folder, e.g. checkpoint:runs/ttt/step-00000120`);
+      const temperature = values.temperature === undefined ? undefined : Number(values.temperature);
+      if (temperature !== undefined && !(Number.isFinite(temperature) && temperature >= 0)) throw new UsageError(`--temperature must be a number >= 0, got '${values.temperature}'`);
+      const c = await checkpointPolicy(dir, { seed, ...(temperature !== undefined ? { temperature } : {}), ...(maxTokens !== undefined ? { maxNewTokens: maxTokens } : {}) });
+      policy = c.policy;
+      promptStyle ??= c.promptStyle;
+      policyMaxTokens = c.maxNewTokens;
+    } else {
+      policy = createPolicy(values.policy, { games, seed, ...(values['force-think'] ? { openai: { prefill: THINK_PREFIX } } : {}) });
+    }
+    const answerTokens = maxTokens ?? policyMaxTokens;
     try {
       if (policy instanceof OpenAIPolicy) {
         // Fail fast with the server's own words when it is unreachable or rejects us.
@@ -102,7 +133,8 @@ export const evalCommand: Command = {
         seed,
         nashConv: !values['no-nash-conv'],
         nashConvSamples: nashSamples,
-        ...(maxTokens !== undefined ? { sampling: { maxTokens } } : {}),
+        ...(answerTokens !== undefined ? { sampling: { maxTokens: answerTokens } } : {}),
+        ...(promptStyle ? { promptStyle } : {}),
         ...(concurrency !== undefined ? { maxConcurrentGames: concurrency } : {}),
         onProgress: (done, total) => (bar ??= new Progress('eval games', total, { quiet })).update(done),
       });
