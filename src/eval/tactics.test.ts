@@ -16,12 +16,14 @@ test('tic-tac-toe: a missed win, a taken win, an unparried and a parried threat'
   const missed = episode(['<X(0,0)>', '<O(1,0)>', '<X(0,1)>', '<O(1,1)>', '<X(2,2)>', '<O(1,2)>']);
   // O threatens the (0,2)-(1,1)-(2,0) diagonal; X, with no win of its own, blocks it.
   const parried = episode(['<X(0,0)>', '<O(1,1)>', '<X(2,2)>', '<O(0,2)>', '<X(2,0)>']);
-  assert.deepEqual(tacticsOf(game, [missed], 0), { win_chances: 1, wins_taken: 0, threats: 0, threats_parried: 0 });
-  assert.deepEqual(tacticsOf(game, [missed], 1), { win_chances: 1, wins_taken: 1, threats: 1, threats_parried: 0 });
-  assert.deepEqual(tacticsOf(game, [parried], 0), { win_chances: 0, wins_taken: 0, threats: 1, threats_parried: 1 });
-  assert.deepEqual(tacticsOf(game, [missed, parried], 0), { win_chances: 1, wins_taken: 0, threats: 1, threats_parried: 1 });
+  // X's third move: 5 legal cells, one wins (0,2). O's second move: 6 legal, only (0,2) is safe; its third: 4
+  // legal, (1,2) wins. X's third move in `parried`: 5 legal, only (2,0) is safe.
+  assert.deepEqual(tacticsOf(game, [missed], 0), { win_chances: 1, wins_taken: 0, threats: 0, threats_parried: 0, wins_by_chance: 1 / 5, parries_by_chance: 0 });
+  assert.deepEqual(tacticsOf(game, [missed], 1), { win_chances: 1, wins_taken: 1, threats: 1, threats_parried: 0, wins_by_chance: 1 / 4, parries_by_chance: 1 / 6 });
+  assert.deepEqual(tacticsOf(game, [parried], 0), { win_chances: 0, wins_taken: 0, threats: 1, threats_parried: 1, wins_by_chance: 0, parries_by_chance: 1 / 5 });
+  assert.deepEqual(tacticsOf(game, [missed, parried], 0), { win_chances: 1, wins_taken: 0, threats: 1, threats_parried: 1, wins_by_chance: 1 / 5, parries_by_chance: 1 / 5 });
   // An illegal answer ends the replay without counting that turn (the legal one at that point counted a threat).
-  assert.deepEqual(tacticsOf(game, [episode(['<X(0,0)>', '<O(1,0)>', '<X(0,1)>', '<O(1,0)>', '<X(0,2)>'])], 1), { win_chances: 0, wins_taken: 0, threats: 0, threats_parried: 0 });
+  assert.deepEqual(tacticsOf(game, [episode(['<X(0,0)>', '<O(1,0)>', '<X(0,1)>', '<O(1,0)>', '<X(0,2)>'])], 1), { win_chances: 0, wins_taken: 0, threats: 0, threats_parried: 0, wins_by_chance: 0, parries_by_chance: 0 });
 });
 
 test('defined for two-player perfect-information games without chance only', () => {

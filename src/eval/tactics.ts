@@ -13,6 +13,8 @@
  *   move played was one of them.
  * - threat: no win chance, and among the legal moves some let the opponent win with its next move and some
  *   do not; `threats_parried` counts the turns where the move played did not.
+ * - `wins_by_chance` / `parries_by_chance`: the expected counts of a uniformly random legal move on the same
+ *   turns, the baseline the counts are read against.
  *
  * @example
  * const t = tacticsOf(loadGame('tic_tac_toe'), episodes, 0);
@@ -31,6 +33,10 @@ export interface Tactics {
   threats: number;
   /** Of those, turns where the move played did not. */
   threats_parried: number;
+  /** What a uniformly random legal move would have taken on the same turns: sum of winning / legal moves. */
+  wins_by_chance: number;
+  /** What a uniformly random legal move would have parried on the same turns: sum of safe / legal moves. */
+  parries_by_chance: number;
 }
 
 /** Whether tactics are defined for `game`: two players, no chance, perfect information. */
@@ -58,7 +64,7 @@ function allowsWin(state: State, action: number, player: number): boolean {
 /** The one-move tactics of `seat` over `episodes` of `game`, or null when `game` has none (`hasTactics`). */
 export function tacticsOf(game: Game, episodes: readonly EpisodeRecord[], seat: number): Tactics | null {
   if (!hasTactics(game)) return null;
-  const t: Tactics = { win_chances: 0, wins_taken: 0, threats: 0, threats_parried: 0 };
+  const t: Tactics = { win_chances: 0, wins_taken: 0, threats: 0, threats_parried: 0, wins_by_chance: 0, parries_by_chance: 0 };
   for (const e of episodes) {
     const state = game.newInitialState();
     for (const turn of e.transcript) {
@@ -71,13 +77,17 @@ export function tacticsOf(game: Game, episodes: readonly EpisodeRecord[], seat: 
       }
       if (turn.player === seat) {
         const legal = state.legalActions();
-        if (legal.some((a) => winsAtOnce(state, a, seat))) {
+        const winning = legal.filter((a) => winsAtOnce(state, a, seat)).length;
+        if (winning > 0) {
           t.win_chances++;
+          t.wins_by_chance += winning / legal.length;
           if (winsAtOnce(state, action, seat)) t.wins_taken++;
         } else {
           const unsafe = legal.map((a) => allowsWin(state, a, seat));
-          if (unsafe.includes(true) && unsafe.includes(false)) {
+          const safe = unsafe.filter((u) => !u).length;
+          if (safe > 0 && safe < legal.length) {
             t.threats++;
+            t.parries_by_chance += safe / legal.length;
             if (!unsafe[legal.indexOf(action)]) t.threats_parried++;
           }
         }

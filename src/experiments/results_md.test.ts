@@ -91,11 +91,11 @@ test('evalTable puts base and trained next to each other per opponent and seat',
   assert.match(t[4]!, /\| 1 \| base \|/);
   assert.ok(!t[0]!.includes('wins taken'), 'no tactics column when no row has tactics');
   // With tactics (tic-tac-toe rows since they existed), a column of taken/chances · parried/threats.
-  const withTactics: StoredEval = { ...ev(7), results: ev(7).results.map((r) => ({ ...r, tactics: { win_chances: 9, wins_taken: 4, threats: 5, threats_parried: 2 } })) };
+  const withTactics: StoredEval = { ...ev(7), results: ev(7).results.map((r) => ({ ...r, tactics: { win_chances: 9, wins_taken: 4, threats: 5, threats_parried: 2, wins_by_chance: 2.25, parries_by_chance: 1 } })) };
   const u = evalTable([{ label: 'base', eval: ev(2) }, { label: 'trained', eval: withTactics }]).split('\n');
   assert.match(u[0]!, /\| wins taken \/ threats parried \| score \|$/);
   assert.match(u[2]!, /\| – \| 20\.0 \|$/);
-  assert.match(u[3]!, /\| 4\/9 · 2\/5 \| 70\.0 \|$/);
+  assert.match(u[3]!, /\| 4\/9 \(2\.3\) · 2\/5 \(1\.0\) \| 70\.0 \|$/);
 });
 
 test('meanStd uses the sample standard deviation', () => {

@@ -108,9 +108,11 @@ export interface LabelledEval {
   readonly eval: StoredEval;
 }
 
-/** `taken/chances · parried/threats` (`tactics.ts`), or '–' where the game has none. */
+/** `taken/chances (random's) · parried/threats (random's)` (`tactics.ts`), or '–' where the game has none. */
 function tacticsCell(t: EvalRow['tactics']): string {
-  return t ? `${t.wins_taken}/${t.win_chances} · ${t.threats_parried}/${t.threats}` : '–';
+  if (!t) return '–';
+  const chance = (x: number | undefined) => (x === undefined ? '' : ` (${fmtNum(x, 1)})`);
+  return `${t.wins_taken}/${t.win_chances}${chance(t.wins_by_chance)} · ${t.threats_parried}/${t.threats}${chance(t.parries_by_chance)}`;
 }
 
 function seatName(row: EvalRow): string {

@@ -172,7 +172,7 @@ function printTable(policy: string, rows: readonly EvalRow[], seconds: number): 
   console.log(`policy ${policy}`);
   console.log(
     table(
-      ['game', 'opponent', 'seat', 'games', 'win', 'draw', 'loss', 'mean return', '95% CI', 'invalid', 'turns', 'tokens', 'score', 'NashConv', 'wins taken', 'threats parried', 'other stops'],
+      ['game', 'opponent', 'seat', 'games', 'win', 'draw', 'loss', 'mean return', '95% CI', 'invalid', 'turns', 'tokens', 'score', 'NashConv', 'wins taken (random)', 'threats parried (random)', 'other stops'],
       rows.map((r) => [
         r.game,
         r.opponent,
@@ -188,8 +188,8 @@ function printTable(policy: string, rows: readonly EvalRow[], seconds: number): 
         fmt(r.mean_response_tokens, 0),
         r.score === null ? '-' : fmt(r.score, 1),
         r.nash_conv === null ? '-' : fmt(r.nash_conv, 4),
-        r.tactics ? `${r.tactics.wins_taken}/${r.tactics.win_chances}` : '-',
-        r.tactics ? `${r.tactics.threats_parried}/${r.tactics.threats}` : '-',
+        r.tactics ? `${r.tactics.wins_taken}/${r.tactics.win_chances} (${fmt(r.tactics.wins_by_chance, 1)})` : '-',
+        r.tactics ? `${r.tactics.threats_parried}/${r.tactics.threats} (${fmt(r.tactics.parries_by_chance, 1)})` : '-',
         Object.entries(r.stop_reasons)
           .filter(([k, v]) => k !== 'finished' && v > 0)
           .map(([k, v]) => `${k}=${v}`)
