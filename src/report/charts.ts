@@ -85,7 +85,7 @@ export function chartSections(groups: readonly RunGroup[]): Section[] {
         return [e.step, den > 0 ? num / den : undefined] as const;
       });
     charts.push({ id: `${game}-eval-wins-taken`, title: `${game}: immediate wins taken (pooled over opponents)`, xLabel: 'step', yLabel: 'share taken', series: seatSeries(groups, seats, pooled((r) => r.tactics && [r.tactics.wins_taken, r.tactics.win_chances])), yRange: [0, 1] });
-    charts.push({ id: `${game}-eval-threats-parried`, title: `${game}: opponent's immediate wins prevented (pooled over opponents)`, xLabel: 'step', yLabel: 'share parried', series: seatSeries(groups, seats, pooled((r) => r.tactics && [r.tactics.threats_parried, r.tactics.threats])), yRange: [0, 1] });
+    charts.push({ id: `${game}-eval-threats-parried`, title: `${game}: threats parried (pooled over opponents)`, xLabel: 'step', yLabel: 'share parried', series: seatSeries(groups, seats, pooled((r) => r.tactics && [r.tactics.threats_parried, r.tactics.threats])), yRange: [0, 1] });
     sections.push({ title: game, charts: charts.filter(hasData) });
   }
   return sections.filter((s) => s.charts.length > 0);
