@@ -77,11 +77,11 @@ export function tacticsOf(game: Game, episodes: readonly EpisodeRecord[], seat: 
       }
       if (turn.player === seat) {
         const legal = state.legalActions();
-        const winning = legal.filter((a) => winsAtOnce(state, a, seat)).length;
-        if (winning > 0) {
+        const winning = legal.filter((a) => winsAtOnce(state, a, seat));
+        if (winning.length > 0) {
           t.win_chances++;
-          t.wins_by_chance += winning / legal.length;
-          if (winsAtOnce(state, action, seat)) t.wins_taken++;
+          t.wins_by_chance += winning.length / legal.length;
+          if (winning.includes(action)) t.wins_taken++;
         } else {
           const unsafe = legal.map((a) => allowsWin(state, a, seat));
           const safe = unsafe.filter((u) => !u).length;

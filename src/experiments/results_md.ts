@@ -108,6 +108,11 @@ export interface LabelledEval {
   readonly eval: StoredEval;
 }
 
+/** Whether any row of `models` has one-move tactics counts (then `evalTable` has their column). */
+export function hasTacticsRows(models: readonly LabelledEval[]): boolean {
+  return models.some((m) => m.eval.results.some((r) => r.tactics));
+}
+
 /** `taken/chances (random's) · parried/threats (random's)` (`tactics.ts`), or '–' where the game has none. */
 function tacticsCell(t: EvalRow['tactics']): string {
   if (!t) return '–';
@@ -138,7 +143,7 @@ export function evalTable(models: readonly LabelledEval[]): string {
       byKey.get(k)!.set(m.label, r);
     }
   }
-  const tactics = models.some((m) => m.eval.results.some((r) => r.tactics));
+  const tactics = hasTacticsRows(models);
   const rows: string[][] = [];
   for (const k of keys) {
     for (const m of models) {

@@ -45,7 +45,7 @@ import {
   type AblationExperiment, type Experiment, type OptionValues, type SpecialistExperiment, type TransferExperiment,
 } from './experiments.js';
 import {
-  evalNotes, evalTable, fmtMeanStd, fmtNum, fmtPct, mdTable, nashConvTable, writeResultsSection,
+  evalNotes, evalTable, fmtMeanStd, hasTacticsRows, fmtNum, fmtPct, mdTable, nashConvTable, writeResultsSection,
   type LabelledEval, type StoredEval,
 } from './results_md.js';
 
@@ -375,7 +375,7 @@ async function runSpecialist(ctx: Ctx, e: SpecialistExperiment): Promise<string>
   lines.push('');
   lines.push(headline(models[0]!.eval, models[1]!.eval, e.highlights));
   lines.push('');
-  lines.push(`All cells (seat 0 moves first; ${ctx.options.gamesPerSeat} games per seat; invalid = share of games forfeited by invalid output / share of answers invalid${models.some((m) => m.eval.results.some((r) => r.tactics)) ? '; wins taken / threats parried = turns where the model won at once of those where it could · turns where its move left the opponent no immediate win, of those where some move did; in brackets what uniformly random moves would expect on the same turns' : ''}):`);
+  lines.push(`All cells (seat 0 moves first; ${ctx.options.gamesPerSeat} games per seat; invalid = share of games forfeited by invalid output / share of answers invalid${hasTacticsRows(models) ? '; wins taken / threats parried = turns where the model won at once of those where it could · turns where its move left the opponent no immediate win, of those where some move did; in brackets what uniformly random moves would expect on the same turns' : ''}):`);
   lines.push('');
   lines.push(evalTable(models));
   const nc = nashConvTable(models);

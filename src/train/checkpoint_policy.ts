@@ -3,7 +3,7 @@
  * trained with, so that `marshal eval --policy checkpoint:DIR` plays it the way it learned to play.
  *
  * The prompt style and the most new tokens per answer come from the checkpoint's own record (`extra`:
- * `prompt_style`, `max_new_tokens`; a pretrained base records its settings), else from its run's
+ * `prompt_style`, and `max_new_tokens` or, for a pretrained base, `settings.maxNewTokens`), else from its run's
  * `config.json` (the folder above a `step-N` checkpoint), else `compact` and 24: every embedded model is
  * pretrained on compact prompts (`marshal pretrain`), whose answers are about 8 tokens.
  *
@@ -54,8 +54,8 @@ export async function checkpointPolicy(dir: string, o: CheckpointPolicyOptions =
   const { engine, tokenizer, extra } = await loadEngineCheckpoint(dir);
   if (!tokenizer) throw new UsageError(`checkpoint ${dir} has no tokenizer.json; only checkpoints made by marshal pretrain or train can play`);
   const run = readRunConfig(dir);
-  const settings = (extra.settings ?? {}) as { promptStyle?: unknown; maxNewTokens?: unknown };
-  const style = extra.prompt_style ?? settings.promptStyle ?? run.promptStyle ?? 'compact';
+  const settings = (extra.settings ?? {}) as { maxNewTokens?: unknown };
+  const style = extra.prompt_style ?? run.promptStyle ?? 'compact';
   if (style !== 'compact' && style !== 'reference') throw new UsageError(`checkpoint ${dir}: unknown prompt style ${JSON.stringify(style)}`);
   const recorded = extra.max_new_tokens ?? settings.maxNewTokens ?? run.sampling?.maxNewTokens;
   const maxNewTokens = o.maxNewTokens ?? (typeof recorded === 'number' && recorded > 0 ? recorded : 24);

@@ -113,8 +113,7 @@ export async function policyUpdate(o: {
     );
     // The entropy bonus -entropyCoef * agg(entropy): the engine computes the entropies and back-propagates
     // them with weight -entropyCoef * w_t (w_t: the token's aggregation weight).
-    const aw = entCoef !== 0 ? aggregationWeights(offs, { aggregation: cfg.loss.aggregation }) : null;
-    const gEnt = aw ? aw.map((w) => -entCoef * w) : null;
+    const gEnt = entCoef !== 0 ? aggregationWeights(offs, { aggregation: cfg.loss.aggregation }).map((w) => -entCoef * w) : null;
     let bonus = 0; // Σ gEnt · entropy = -entropyCoef · agg(entropy)
     for (let c = 0; c < group.length; c += cfg.microBatch) {
       const chunk: number[][] = [];
