@@ -37,9 +37,9 @@ const TRAIN_CHARTS: ReadonlyArray<{ key: TrainScalar; title: string; y: string; 
 ];
 
 const SEAT_CHARTS: ReadonlyArray<{ key: SeatScalar; title: string; y: string; range?: [number, number] }> = [
-  { key: 'reward_mean', title: 'self-play reward', y: 'mean reward' },
-  { key: 'invalid_rate', title: 'self-play invalid-output rate', y: 'invalid rate', range: [0, 1] },
-  { key: 'response_tokens', title: 'self-play response length', y: 'tokens per answer', range: [0, 0] },
+  { key: 'reward_mean', title: 'training-game reward', y: 'mean reward' },
+  { key: 'invalid_rate', title: 'training-game invalid-output rate', y: 'invalid rate', range: [0, 1] },
+  { key: 'response_tokens', title: 'training-game response length', y: 'tokens per answer', range: [0, 0] },
 ];
 
 /** All sections for `groups`. */

@@ -22,10 +22,18 @@ test('overrides apply with dotted keys; unknown keys and bad values are named', 
   assert.throws(() => loadConfig('tictactoe-tiny', ['pretrain.tokenizer=chars']), /pretrain\.tokenizer: expected one of/);
   assert.equal(loadConfig('tictactoe-tiny', ['pretrain.tokenizer=bpe']).pretrain.tokenizer, 'bpe');
   // A config saved before pretrain.tokenizer existed was made with the plain BPE.
-  assert.deepEqual(withLegacyDefaults({ steps: 3, pretrain: { steps: 9 } }), { steps: 3, pretrain: { steps: 9, tokenizer: 'bpe' } });
+  // ... and a run config saved before `opponent` existed was self-play.
+  assert.deepEqual(withLegacyDefaults({ steps: 3, pretrain: { steps: 9 } }), { steps: 3, opponent: 'self', pretrain: { steps: 9, tokenizer: 'bpe' } });
   assert.deepEqual(withLegacyDefaults({ pretrain: { tokenizer: 'symbols' } }), { pretrain: { tokenizer: 'symbols' } });
   assert.equal(withLegacyDefaults(null), null);
   assert.throws(() => loadConfig('tictactoe-tiny', ['estimator=nope']), /estimator/);
+  // A fixed opponent must be a scripted agent that can play every configured game.
+  assert.equal(loadConfig('tictactoe-tiny').opponent, 'self');
+  assert.equal(loadConfig('tictactoe-tiny', ['opponent=mcts:100']).opponent, 'mcts:100');
+  assert.throws(() => loadConfig('tictactoe-tiny', ['opponent=nash']), /opponent: 'nash' for tic_tac_toe: .*kuhn_poker/);
+  assert.throws(() => loadConfig('kuhn-tiny', ['opponent=mcts:10']), /opponent: 'mcts:10' for kuhn_poker/);
+  assert.throws(() => loadConfig('tictactoe-tiny', ['opponent=alphazero']), /opponent: 'alphazero'.*unknown agent/);
+  assert.throws(() => loadConfig('tictactoe-tiny', ['opponent=human']), /opponent: 'human'/);
   assert.throws(() => loadConfig('tictactoe-tiny', ['games=chess9']), /games: 'chess9'/);
   assert.throws(() => loadConfig('nope-tiny'), /unknown config preset 'nope-tiny'/);
 });

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError, choices } from '../util/errors.js';
 import { estimatorNames } from '../rl/estimators.js';
 import { loadGame } from '../games/registry.js';
+import { createAgent } from '../agents/registry.js';
 
 /** Loss settings (method doc §3.3). */
 export interface LossConfig {
@@ -84,7 +85,17 @@ export interface TrainConfig {
   /** Prompt style of the text protocol. */ promptStyle: 'compact' | 'reference';
   /** Advantage estimator name (src/rl registry). */ estimator: string;
   /** RL steps. */ steps: number;
-  /** Self-play episodes per game per step. */ episodesPerGame: number;
+  /**
+   * Who the learner plays in training games: `self` (self-play, the paper's method: one policy in every seat,
+   * every seat trained) or an agent spec such as `mcts:100` or `random` (the paper's "w/ fixed opponent"
+   * ablation, its `*_single.yaml` configs: the learner plays each seat in turn against that agent).
+   */
+  opponent: string;
+  /**
+   * Episodes per game per step: self-play games, or with a fixed `opponent` games per learner seat (either way
+   * `episodesPerGame` trajectories per seat).
+   */
+  episodesPerGame: number;
   /** Optimizer steps per RL step: the batch is split into this many shuffled mini-batches (paper: 16). */ miniBatches: number;
   /** Sequences per forwardBackward call. */ microBatch: number;
   /** Loss settings. */ loss: LossConfig;
@@ -105,6 +116,7 @@ const SCHEMA: Record<string, Field> = {
   promptStyle: { kind: ['compact', 'reference'] },
   estimator: { kind: 'str' },
   steps: { kind: 'int', min: 1 },
+  opponent: { kind: 'str' },
   episodesPerGame: { kind: 'int', min: 1 },
   miniBatches: { kind: 'int', min: 1 },
   microBatch: { kind: 'int', min: 1 },
@@ -142,7 +154,7 @@ const SCHEMA: Record<string, Field> = {
 /** Defaults every preset starts from (tiny tic-tac-toe scale). */
 export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   games: ['tic_tac_toe'], backend: 'embedded', model: 'tiny', promptStyle: 'compact', estimator: 'marshal',
-  steps: 30, episodesPerGame: 32, miniBatches: 4, microBatch: 16,
+  steps: 30, opponent: 'self', episodesPerGame: 32, miniBatches: 4, microBatch: 16,
   loss: { clip: 0.2, clipHigh: 0.2, dualClip: 1.4, klCoef: 0.2, entropyCoef: 0, aggregation: 'seq-mean-token-mean' },
   optim: { lr: 5e-4, beta1: 0.9, beta2: 0.95, weightDecay: 0.05, eps: 1e-8, clipNorm: 1, warmup: 8, cosine: true },
   sampling: { temperature: 1, topP: 1, topK: 0, maxNewTokens: 24 },
@@ -154,13 +166,16 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
 /**
  * A saved config or settings record (a run's config.json, a base's recorded settings) with the settings
  * added since it was written filled in with the value such runs had: `pretrain.tokenizer` 'bpe'. Compare
- * this, not the raw record, with a current config.
+ * this, not the raw record, with a current config. A whole run config (one with `steps`) saved before
+ * `opponent` existed was self-play: `opponent` 'self'.
  */
 export function withLegacyDefaults<T>(saved: T): T {
   if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) return saved;
-  const pre = (saved as { pretrain?: unknown }).pretrain;
-  if (pre === null || typeof pre !== 'object' || Array.isArray(pre) || 'tokenizer' in pre) return saved;
-  return { ...saved, pretrain: { ...pre, tokenizer: 'bpe' } };
+  let out = saved as Record<string, unknown>;
+  if ('steps' in out && !('opponent' in out)) out = { ...out, opponent: 'self' };
+  const pre = out.pretrain;
+  if (pre !== null && typeof pre === 'object' && !Array.isArray(pre) && !('tokenizer' in pre)) out = { ...out, pretrain: { ...pre, tokenizer: 'bpe' } };
+  return out as T;
 }
 
 /** The configs/ directory of the repository. */
@@ -257,6 +272,12 @@ export function validateConfig(cfg: TrainConfig): TrainConfig {
   if (!estimatorNames().includes(cfg.estimator)) throw new UsageError(`config: estimator: unknown '${cfg.estimator}'; valid: ${choices(estimatorNames())}`);
   for (const g of cfg.games) {
     try { loadGame(g); } catch (e) { throw new UsageError(`config: games: '${g}': ${(e as Error).message}`); }
+  }
+  if (cfg.opponent !== 'self') {
+    if (cfg.opponent.split(':')[0] === 'human') throw new UsageError(`config: opponent: 'human' cannot play thousands of training games; use 'self' or a scripted agent`);
+    for (const g of cfg.games) {
+      try { createAgent(cfg.opponent, loadGame(g)); } catch (e) { throw new UsageError(`config: opponent: '${cfg.opponent}' for ${g}: ${(e as Error).message} ('self' = self-play)`); }
+    }
   }
   if (cfg.loss.dualClip !== 0 && cfg.loss.dualClip <= 1) throw new UsageError(`config: loss.dualClip must be 0 (off) or > 1, got ${cfg.loss.dualClip}`);
   if (cfg.backend === 'embedded' && !['tiny', 'small', 'base'].includes(cfg.model)) {

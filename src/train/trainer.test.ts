@@ -48,6 +48,24 @@ test('train (tiny, 2 steps): finite loss, metrics and eval lines, checkpoints; r
   }
 });
 
+test('train against a fixed opponent (opponent=random): the learner plays each seat, episodesPerGame games per seat', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marshal-rl-fixed-'));
+  try {
+    const cfg = loadConfig('tictactoe-tiny', [...OVERRIDES, 'steps=1', 'schedule.evalEvery=0', 'opponent=random']);
+    const pre = await pretrain(cfg, join(dir, 'pre'), { steps: 4, gamesPerGame: 8, batchSize: 4, evalGames: 0 });
+    const r = await train(cfg, join(dir, 'run'), { init: pre.checkpoint });
+    const tr = r.lastTrain!;
+    assert.ok(Number.isFinite(tr.loss));
+    assert.equal(tr.trajectories, 8); // no trajectory for the scripted seat
+    assert.deepEqual(Object.keys(tr.games.tic_tac_toe!.seats), ['0', '1']);
+    for (const s of Object.values(tr.games.tic_tac_toe!.seats)) assert.equal(s.trajectories, 4);
+    const labels = readFileSync(join(dir, 'run', 'transcripts.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).label as string);
+    assert.ok(labels.length > 0 && labels.every((l) => /^tic_tac_toe\/random\/seat[01]$/.test(l)), labels.join(' '));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('trajectorySequence: multi-turn games keep every turn\'s sampled ids at its prompt end', async () => {
   const { runRollouts, selfPlay } = await import('../rollout/index.js');
   const { loadGame } = await import('../games/registry.js');

@@ -2,7 +2,8 @@
  * @file `train`: the MARSHAL RL loop over the step-level engine interface.
  *
  * Each step: self-play rollouts of every configured game with an `EnginePolicy` (balanced: the same number
- * of episodes per game) -> `toRlBatch` -> the configured estimator's advantages -> one training sequence per
+ * of episodes per game; with `opponent` set to an agent spec, the learner plays each seat against that agent
+ * instead, the paper's fixed-opponent ablation) -> `toRlBatch` -> the configured estimator's advantages -> one training sequence per
  * trajectory, built from its own turns' prompt ids and sampled ids (sampled ids are kept, prompts are
  * append-only) -> `policyUpdate` (update.ts): `miniBatches` optimizer steps, each over a shuffled share of
  * the trajectories, with old log-probs = the sampling log-probs and the KL term against the frozen initial
@@ -34,7 +35,9 @@ import { renderChatTokens, type ChatMessage } from '../model/io/chat_template.js
 import type { HfTokenizer } from '../model/io/tokenizer_hf.js';
 import type { JsonValue } from '../model/io/types.js';
 import { flatTokenAdvantages, getEstimator } from '../rl/index.js';
-import { runRollouts, selfPlay, toRlBatch, type RolloutTrajectory } from '../rollout/index.js';
+import { runRollouts, selfPlay, toRlBatch, versus, type RolloutJob, type RolloutTrajectory } from '../rollout/index.js';
+import { createAgent } from '../agents/registry.js';
+import type { Game } from '../games/game.js';
 import { UsageError } from '../util/errors.js';
 import type { TrainConfig } from './config.js';
 import { EnginePolicy } from './engine_policy.js';
@@ -174,6 +177,15 @@ function dropRecordsAfter(path: string, step: number): void {
   if (keep.length !== lines.length) writeFileSync(path, keep.map((l) => l + '\n').join(''));
 }
 
+/**
+ * One game's training games of a step: self-play (`opponent` 'self'), or the learner in each seat in turn
+ * against the scripted `opponent`, `episodes` games per seat with the same seeds.
+ */
+export function trainingJobs(cfg: TrainConfig, game: Game, policy: EnginePolicy, opts: { episodes: number; seed: number; tag: string }): RolloutJob[] {
+  if (cfg.opponent === 'self') return [selfPlay(game, policy, opts)];
+  return versus(game, policy, { agent: () => createAgent(cfg.opponent, game), name: cfg.opponent }, opts);
+}
+
 function rolloutSeed(cfg: TrainConfig, step: number, game: number): number {
   return (cfg.seed * 1_000_003 + step * 10_007 + game * 1_000) >>> 0;
 }
@@ -251,9 +263,9 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
 
   for (let step = startStep; step < end; step++) {
     const stepStart = performance.now();
-    // 1. Self-play rollouts.
+    // 1. Rollouts: self-play, or against the fixed opponent.
     policy.clearCache();
-    const jobs = games.map((g, i) => selfPlay(g, policy, { episodes: cfg.episodesPerGame, seed: rolloutSeed(cfg, step, i), tag: cfg.games[i] }));
+    const jobs = games.flatMap((g, i) => trainingJobs(cfg, g, policy, { episodes: cfg.episodesPerGame, seed: rolloutSeed(cfg, step, i), tag: cfg.games[i]! }));
     const rollout = await runRollouts(jobs, { promptStyle: cfg.promptStyle, sampling: { maxTokens: cfg.sampling.maxNewTokens }, reseedPolicies: false });
     const rolloutS = (performance.now() - stepStart) / 1000;
     const { trajectories: rl, source } = toRlBatch(rollout.trajectories);
@@ -293,7 +305,7 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
     log(`step ${step + 1}/${cfg.steps} loss ${u.loss.toFixed(4)} invalid ${rec.invalid_rate.toFixed(3)} ${rec.step_s.toFixed(1)}s`);
     for (const g of collapsedGames(stats)) {
       const seats = Object.entries(stats[g]!.seats).map(([seat, x]) => `seat ${seat} ${x.return_mean}`).join(', ');
-      log(`step ${step + 1}: ${g} self-play has collapsed: every game returned the same (${seats}), so the advantages carry no signal about winning; fewer steps, a larger loss.klCoef or loss.entropyCoef, or a lower lr keep it exploring`);
+      log(`step ${step + 1}: ${g} ${cfg.opponent === 'self' ? 'self-play' : `training against ${cfg.opponent}`} has collapsed: every game returned the same (${seats}), so the advantages carry no signal about winning; fewer steps, a larger loss.klCoef or loss.entropyCoef, or a lower lr keep it exploring`);
     }
 
     // 4. Evaluation and checkpoint.
