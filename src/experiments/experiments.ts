@@ -90,7 +90,7 @@ const KUHN: EvalCell[] = [{ game: 'kuhn_poker', opponent: 'nash' }, { game: 'kuh
 const LIST: Experiment[] = [
   {
     name: 'tictactoe', kind: 'specialist', title: 'Tic-tac-toe specialist',
-    summary: 'RL from a behaviour-cloned base against itself; base and trained played against MCTS-100 and random, seats swapped.',
+    summary: 'RL from a behaviour-cloned base against itself (or against the configuration\'s fixed `opponent`); base and trained played against MCTS-100 and random, seats swapped.',
     options: { preset: { kind: 'str', default: 'tictactoe-small', doc: 'training preset (configs/NAME.json), e.g. tictactoe-tiny' } },
     cells: TTT, highlights: ['score'],
   },

@@ -558,7 +558,7 @@ function show(p: string): string {
 
 function describeCfg(cfg: TrainConfig, o: { estimator?: boolean; seed?: boolean } = {}): string {
   return `${cfg.model} model, games ${cfg.games.join(', ')}, pretrain ${cfg.pretrain.steps} steps on ${cfg.pretrain.gamesPerGame} random games per game, ` +
-    `RL ${cfg.steps} steps × ${cfg.episodesPerGame} self-play episodes per game${o.estimator === false ? '' : `, estimator ${cfg.estimator}`}, ` +
+    `RL ${cfg.steps} steps × ${cfg.episodesPerGame} ${cfg.opponent === 'self' ? 'self-play episodes per game' : `episodes per seat against ${cfg.opponent}`}${o.estimator === false ? '' : `, estimator ${cfg.estimator}`}, ` +
     `lr ${cfg.optim.lr}, KL coefficient ${cfg.loss.klCoef}${o.seed === false ? '' : `, seed ${cfg.seed}`}`;
 }
 
