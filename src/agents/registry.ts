@@ -4,6 +4,7 @@
  * | spec            | agent                                                                 |
  * |-----------------|-----------------------------------------------------------------------|
  * | `random`        | uniform over legal actions                                            |
+ * | `greedy`        | a move that wins at once when there is one, else uniform (two-player perfect-information games) |
  * | `minimax[:D]`   | alpha-beta with a transposition table; exact for tic-tac-toe, depth D (default 8) with a heuristic for Connect Four |
  * | `mcts:N[:R[:C]]`| UCT with N simulations, R random rollouts per leaf (default 10), uct_c C (default 2) |
  * | `nash`          | the Nash policy: analytic for Kuhn, our saved CFR equilibrium for Leduc |
@@ -20,6 +21,8 @@ import { MctsAgent } from './mcts_agent.js';
 import { MinimaxAgent } from './minimax_agent.js';
 import { NashAgent } from './nash_agent.js';
 import { RandomAgent } from './random_agent.js';
+import { GreedyAgent } from './greedy_agent.js';
+import { hasOneMoveLookahead } from '../games/one_move.js';
 
 export interface AgentSpec {
   /** The grammar, e.g. `mcts:N[:R[:C]]`. */
@@ -53,6 +56,11 @@ export const AGENTS: Readonly<Record<string, AgentSpec>> = Object.freeze({
     spec: 'random',
     description: 'uniform over legal actions',
     create: (args) => (maxArgs('random', args, 0), new RandomAgent()),
+  },
+  greedy: {
+    spec: 'greedy',
+    description: 'wins at once when it can, else uniform over legal actions (two-player deterministic perfect-information games)',
+    create: (args) => (maxArgs('greedy', args, 0), new GreedyAgent()),
   },
   minimax: {
     spec: 'minimax[:D]',
@@ -93,6 +101,9 @@ export function createAgent(spec: string, game: Game): Agent {
   const agent = def.create(args, game);
   if (name === 'minimax' && game.type.information !== 'perfect') {
     throw new UsageError(`agent 'minimax' needs a perfect-information game; ${game.spec} has imperfect information`);
+  }
+  if (name === 'greedy' && !hasOneMoveLookahead(game)) {
+    throw new UsageError(`agent 'greedy' needs a two-player deterministic perfect-information game; ${game.spec} is not one`);
   }
   if (name === 'mcts' && game.type.information !== 'perfect') {
     throw new UsageError(`agent 'mcts' would see hidden cards in ${game.spec}; use it on perfect-information games`);

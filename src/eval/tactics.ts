@@ -20,8 +20,9 @@
  * const t = tacticsOf(loadGame('tic_tac_toe'), episodes, 0);
  * t && t.wins_taken / t.win_chances;   // share of immediate wins taken
  */
-import type { Game, State } from '../games/game.js';
+import type { Game } from '../games/game.js';
 import type { EpisodeRecord } from '../rollout/types.js';
+import { allowsWin, hasOneMoveLookahead, winningMoves } from '../games/one_move.js';
 
 /** One-move tactics of a seat over some games (see the file comment). */
 export interface Tactics {
@@ -41,24 +42,7 @@ export interface Tactics {
 
 /** Whether tactics are defined for `game`: two players, no chance, perfect information. */
 export function hasTactics(game: Game): boolean {
-  return game.info.numPlayers === 2 && game.type.chanceMode === 'deterministic' && game.type.information === 'perfect';
-}
-
-/** Whether `action` ends the game with `player` strictly ahead. */
-function winsAtOnce(state: State, action: number, player: number): boolean {
-  const next = state.clone();
-  next.applyAction(action);
-  if (!next.isTerminal()) return false;
-  const r = next.rewards();
-  return r[player]! > r[1 - player]!;
-}
-
-/** Whether, after `action` by `player`, the opponent has a move that wins at once. */
-function allowsWin(state: State, action: number, player: number): boolean {
-  const next = state.clone();
-  next.applyAction(action);
-  if (next.isTerminal()) return false;
-  return next.legalActions().some((a) => winsAtOnce(next, a, 1 - player));
+  return hasOneMoveLookahead(game);
 }
 
 /** The one-move tactics of `seat` over `episodes` of `game`, or null when `game` has none (`hasTactics`). */
@@ -77,7 +61,7 @@ export function tacticsOf(game: Game, episodes: readonly EpisodeRecord[], seat: 
       }
       if (turn.player === seat) {
         const legal = state.legalActions();
-        const winning = legal.filter((a) => winsAtOnce(state, a, seat));
+        const winning = winningMoves(state, seat);
         if (winning.length > 0) {
           t.win_chances++;
           t.wins_by_chance += winning.length / legal.length;
