@@ -27,7 +27,8 @@ export const trainCommand: Command = {
   help: [
     'Options:',
     '  --config NAME   training preset (configs/NAME.json) or a .json file; key=value positionals override it',
-    '                  (e.g. steps=50 estimator=grpo loss.klCoef=0.1 schedule.evalEvery=10)',
+    '                  (e.g. steps=50 estimator=grpo loss.klCoef=0.1 schedule.evalEvery=10); opponent=greedy (any',
+    '                  scripted agent spec) trains against that agent in each seat instead of self-play',
     '  --init DIR      initial checkpoint with tokenizer (from `marshal pretrain`); also the KL reference.',
     '                  Without it the base is pretrained first into OUT/base with the preset\'s pretrain.* settings',
     '                  (reused when OUT/base already holds it)',
