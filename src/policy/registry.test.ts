@@ -19,7 +19,7 @@ test('every form of the grammar builds the right policy', async () => {
   assert.ok(o instanceof OpenAIPolicy);
   assert.equal(o.model, 'qwen3:4b');
   assert.equal(o.baseUrl, 'http://localhost:11434/v1');
-  assert.deepEqual(POLICY_SPECS.map((s) => s.spec), ['random', 'minimax[:D]', 'mcts:N[:R[:C]]', 'nash', 'faulty:<rate>:<spec>', 'openai:<model>@<base-url>']);
+  assert.deepEqual(POLICY_SPECS.map((s) => s.spec), ['random', 'greedy', 'minimax[:D]', 'mcts:N[:R[:C]]', 'nash', 'faulty:<rate>:<spec>', 'openai:<model>@<base-url>']);
   // Scripted policies answer in the text format.
   const { state } = newSeededGame(loadGame('kuhn_poker'), 0);
   const [r] = await createPolicy('nash').generate([{ messages: [], context: { state, seat: 0 } }]);
@@ -27,9 +27,10 @@ test('every form of the grammar builds the right policy', async () => {
 });
 
 test('bad specs name the problem and list the valid forms', () => {
-  assert.throws(() => createPolicy('alphazero'), /unknown policy 'alphazero'; valid policies: 'random', 'minimax\[:D\]'/);
+  assert.throws(() => createPolicy('alphazero'), /unknown policy 'alphazero'; valid policies: 'random', 'greedy', 'minimax\[:D\]'/);
   assert.throws(() => createPolicy('mcts'), /policy 'mcts'.*needs N/);
   assert.throws(() => createPolicy('random:3'), /at most 0 arguments/);
+  assert.throws(() => createPolicy('greedy', { games: [loadGame('kuhn_poker')] }), /policy 'greedy': agent 'greedy' needs a two-player deterministic/);
   assert.throws(() => createPolicy('faulty:x:random'), /<rate> must be a number in \[0, 1\], got 'x'/);
   assert.throws(() => createPolicy('faulty:0.5'), /expected faulty:<rate>:<spec>/);
   assert.throws(() => createPolicy('faulty:0.5:gpt'), /unknown policy 'gpt'/);

@@ -46,7 +46,7 @@ export interface PolicySpec {
   create(rest: string, full: string, opts: PolicyBuildOptions): Policy;
 }
 
-const SCRIPTED = ['random', 'minimax', 'mcts', 'nash'] as const;
+const SCRIPTED = ['random', 'greedy', 'minimax', 'mcts', 'nash'] as const;
 
 function scripted(name: (typeof SCRIPTED)[number]): PolicySpec {
   const agentSpec = AGENTS[name].spec;
@@ -72,6 +72,7 @@ function scripted(name: (typeof SCRIPTED)[number]): PolicySpec {
 
 export const POLICIES: Readonly<Record<string, PolicySpec>> = Object.freeze({
   random: scripted('random'),
+  greedy: scripted('greedy'),
   minimax: scripted('minimax'),
   mcts: scripted('mcts'),
   nash: scripted('nash'),
