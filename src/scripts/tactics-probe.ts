@@ -1,0 +1,83 @@
+/**
+ * @file Can the embedded model learn one-move tactics when they are shown to it? A diagnostic for
+ * docs/results.md: fine-tunes a tic-tac-toe base by behaviour cloning of a tactical scripted player
+ * (a win at once when there is one, else a move that leaves no win at once to the opponent when some do,
+ * else uniform; both seats), answered in the pretraining format, and saves a checkpoint to evaluate with
+ * `marshal eval --policy checkpoint:<out>/step-N` (its tactics columns say whether it took wins and
+ * parried threats).
+ *
+ * @example
+ * npx tsx src/scripts/tactics-probe.ts --base runs/experiments-tiny6k/tictactoe/base/step-00006000 --out runs/probe/bc --steps 1000
+ */
+import { parseArgs } from 'node:util';
+import { loadGame } from '../games/registry.js';
+import type { State } from '../games/game.js';
+import { allowsWin, winningMoves } from '../games/one_move.js';
+import { renderChatTokens } from '../model/io/chat_template.js';
+import type { Policy, PolicyRequest, PolicyResponse } from '../policy/types.js';
+import { formatAnswer } from '../protocol/answer.js';
+import { runRollouts, selfPlay } from '../rollout/index.js';
+import { loadConfig } from '../train/config.js';
+import { loadEngineCheckpoint, saveEngineCheckpoint, trajectoryChat } from '../train/pretrain.js';
+import { adamwParams } from '../train/schedule.js';
+import { checkpointDir } from '../model/io/checkpoint.js';
+import { UsageError } from '../util/errors.js';
+import { Rng } from '../util/rng.js';
+
+const { values } = parseArgs({
+  options: {
+    base: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string', default: '1000' },
+    games: { type: 'string', default: '2000' }, lr: { type: 'string', default: '1e-3' }, seed: { type: 'string', default: '11' },
+  },
+});
+if (!values.base || !values.out) throw new UsageError('usage: tactics-probe --base <tic-tac-toe base checkpoint> --out <dir> [--steps N] [--games N] [--lr X] [--seed S]');
+const steps = Number(values.steps);
+const games = Number(values.games);
+const lr = Number(values.lr);
+if (!(Number.isInteger(steps) && steps >= 1) || !(Number.isInteger(games) && games >= 1) || !(lr > 0)) throw new UsageError('--steps and --games must be positive integers, --lr a positive number');
+
+const rng = new Rng(Number(values.seed));
+/** Win at once > leave the opponent no win at once > uniform. */
+function tactical(state: State, seat: number): number {
+  const wins = winningMoves(state, seat);
+  if (wins.length > 0) return rng.pick(wins);
+  const legal = state.legalActions();
+  const safe = legal.filter((a) => !allowsWin(state, a, seat));
+  return rng.pick(safe.length > 0 ? safe : legal);
+}
+const teacher: Policy = {
+  name: 'tactical-format',
+  async generate(reqs: readonly PolicyRequest[]): Promise<PolicyResponse[]> {
+    return reqs.map((r) => {
+      const { state, seat } = r.context!;
+      return { text: formatAnswer(state.actionToString(tactical(state, seat), seat)), finishReason: 'stop' as const };
+    });
+  },
+};
+
+const cfg = loadConfig('tictactoe-tiny-long');
+const { trajectories } = await runRollouts([selfPlay(loadGame('tic_tac_toe'), teacher, { episodes: games, seed: 5 })], { promptStyle: cfg.promptStyle });
+const { engine, tokenizer } = await loadEngineCheckpoint(values.base);
+if (!tokenizer) throw new UsageError(`${values.base} has no tokenizer.json`);
+const data = trajectories.filter((t) => t.turns.length > 0).map((t) => renderChatTokens(tokenizer, trajectoryChat(t), { template: 'marshal' }));
+const optim = { ...cfg.optim, lr, warmup: 20 };
+const t0 = performance.now();
+for (let step = 0; step < steps; step++) {
+  const seqs: number[][] = [];
+  const masks: Uint8Array[] = [];
+  let n = 0;
+  for (let b = 0; b < cfg.pretrain.batchSize; b++) {
+    const d = data[rng.int(data.length)]!;
+    seqs.push(d.ids);
+    masks.push(d.mask);
+    for (let t = 1; t < d.mask.length; t++) n += d.mask[t]!;
+  }
+  const w = -1 / Math.max(1, n);
+  const weights = seqs.map((s, i) => Array.from({ length: s.length - 1 }, (_, t) => (masks[i]![t + 1] ? w : 0)));
+  const out = await engine.forwardBackward(seqs, weights);
+  await engine.optimStep(adamwParams(optim, step, steps));
+  if ((step + 1) % 100 === 0 || step + 1 === steps) console.log(`step ${step + 1}/${steps} loss ${out.objective.toFixed(4)} ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+const dir = checkpointDir(values.out, steps);
+saveEngineCheckpoint(dir, engine, { step: steps, tokenizer, extra: { kind: 'pretrain', init: values.base, prompt_style: cfg.promptStyle, max_new_tokens: cfg.sampling.maxNewTokens } });
+console.log(`wrote ${dir}; evaluate with: marshal eval --policy checkpoint:${dir} --games tic_tac_toe/random,tic_tac_toe/greedy --games-per-seat 100`);
