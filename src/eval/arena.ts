@@ -42,6 +42,12 @@ export interface EvalOptions {
   readonly maxConcurrentGames?: number;
   /** Sampling overrides sent with every request. */
   readonly sampling?: Partial<SamplingParams>;
+  /**
+   * Give every request a seed derived from its game's seed and turn (rollout `requestSeeds`): policies that
+   * honour it (embedded checkpoints; vLLM, SGLang, llama.cpp servers) then play each game the same way
+   * whichever other cells and games run beside it. Default false.
+   */
+  readonly requestSeeds?: boolean;
   readonly parseMode?: ParseMode;
   readonly promptStyle?: PromptStyle;
   /** Progress callback: games finished and total. */
@@ -109,6 +115,7 @@ export async function runEval(policy: Policy, options: EvalOptions = {}): Promis
   const rollout = await runRollouts(jobs, {
     ...(options.maxConcurrentGames !== undefined ? { maxConcurrentGames: options.maxConcurrentGames } : {}),
     ...(options.sampling ? { sampling: options.sampling } : {}),
+    ...(options.requestSeeds ? { requestSeeds: true } : {}),
     ...(options.parseMode ? { parseMode: options.parseMode } : {}),
     ...(options.promptStyle ? { promptStyle: options.promptStyle } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

@@ -85,6 +85,18 @@ test('same seed, same samples; another seed, other samples; a prompt\'s stream d
   assert.notDeepEqual(a.tokens, c.tokens);
 });
 
+test('rowSeeds: each prompt samples what it would alone with its seed, wherever it sits in the batch', () => {
+  const seeds = [101, 202, 303, 404];
+  const batch = sample(model, prompts, { maxNewTokens: 8, rowSeeds: seeds });
+  prompts.forEach((p, i) => assert.deepEqual(batch.tokens[i], sample(model, [p], { maxNewTokens: 8, seed: seeds[i] }).tokens[0], `prompt ${i}`));
+  const order = [2, 0, 3, 1];
+  const shuffled = sample(model, order.map((i) => prompts[i]!), { maxNewTokens: 8, rowSeeds: order.map((i) => seeds[i]!) });
+  order.forEach((i, k) => assert.deepEqual(shuffled.tokens[k], batch.tokens[i]));
+  assert.notDeepEqual(sample(model, prompts, { maxNewTokens: 8, seed: 101 }).tokens.slice(1), batch.tokens.slice(1)); // not the batch seed's forks
+  assert.throws(() => sample(model, prompts, { maxNewTokens: 2, rowSeeds: [1, 2] }), /rowSeeds has 2 seeds for 4 prompts/);
+  assert.throws(() => sample(model, prompts, { maxNewTokens: 2, rowSeeds: [1, 2, NaN, 4] }), /rowSeeds must be finite/);
+});
+
 test('stop tokens end a row (the stop token is kept); maxNewTokens ends the rest', () => {
   const all = Array.from({ length: cfg.vocabSize }, (_, i) => i);
   const s = sample(model, prompts, { maxNewTokens: 5, stopTokenIds: all, seed: 1 });

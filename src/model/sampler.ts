@@ -37,7 +37,15 @@ export interface SamplingParams {
   stopTokenIds?: readonly number[];
   /** Seed of the per-prompt random streams; same seed, same prompts → same tokens. Default 0. */
   seed?: number;
+  /**
+   * One seed per prompt, instead of `seed`: prompt i draws from the stream that a call with `seed: rowSeeds[i]`
+   * gives its first prompt, so its tokens do not depend on what else is in the batch.
+   */
+  rowSeeds?: readonly number[];
 }
+
+/** Sampling settings with every default filled in (per-prompt seeds stay with the call). */
+export type ResolvedSampling = Required<Omit<SamplingParams, 'rowSeeds'>>;
 
 /** Why a row stopped. */
 export type StopReason = 'stop' | 'length';
@@ -54,8 +62,9 @@ export interface SampleResult {
 }
 
 /** Validates and fills defaults. */
-export function resolveSampling(p: SamplingParams, vocab: number): Required<SamplingParams> {
-  const r = { temperature: 1, topP: 1, topK: 0, stopTokenIds: [] as number[], seed: 0, ...p };
+export function resolveSampling(p: SamplingParams, vocab: number): ResolvedSampling {
+  const { rowSeeds: _rowSeeds, ...given } = p;
+  const r = { temperature: 1, topP: 1, topK: 0, stopTokenIds: [] as readonly number[], seed: 0, ...given };
   if (!Number.isInteger(r.maxNewTokens) || r.maxNewTokens < 1) throw new UsageError(`sampling: maxNewTokens must be a positive integer, got ${r.maxNewTokens}`);
   if (!(r.temperature >= 0) || !Number.isFinite(r.temperature)) throw new UsageError(`sampling: temperature must be ≥ 0, got ${r.temperature}`);
   if (!(r.topP > 0 && r.topP <= 1)) throw new UsageError(`sampling: topP must be in (0, 1], got ${r.topP}`);
@@ -69,7 +78,7 @@ export function resolveSampling(p: SamplingParams, vocab: number): Required<Samp
  * Chooses a token from one row of logits; returns [token, log p_model(token)] where the log-prob is
  * at temperature 1. `scratch` has at least `vocab` entries.
  */
-export function chooseToken(logits: Float32Array, off: number, vocab: number, p: Required<SamplingParams>, rng: Rng, scratch: Float64Array): [number, number] {
+export function chooseToken(logits: Float32Array, off: number, vocab: number, p: ResolvedSampling, rng: Rng, scratch: Float64Array): [number, number] {
   let mx = -Infinity;
   let arg = 0;
   for (let j = 0; j < vocab; j++) {
@@ -146,8 +155,13 @@ function sampleInner(model: Transformer, prompts: readonly (readonly number[])[]
   const maxLen = Tp + p.maxNewTokens;
   if (maxLen > cfg.maxPositions) throw new UsageError(`sampling: prompt length ${Tp} + maxNewTokens ${p.maxNewTokens} exceeds maxPositions ${cfg.maxPositions}`);
   const stops = new Set(p.stopTokenIds);
+  const rowSeeds = params.rowSeeds;
+  if (rowSeeds !== undefined) {
+    if (rowSeeds.length !== B) throw new UsageError(`sampling: rowSeeds has ${rowSeeds.length} seeds for ${B} prompts`);
+    for (const s of rowSeeds) if (!Number.isFinite(s)) throw new UsageError(`sampling: rowSeeds must be finite numbers, got ${s}`);
+  }
   const base = new Rng(p.seed);
-  const rngs = prompts.map(() => base.fork());
+  const rngs = rowSeeds ? rowSeeds.map((s) => new Rng(s).fork()) : prompts.map(() => base.fork());
   const cache = model.newCache(B, maxLen);
   const kvd = cfg.numKvHeads * cfg.headDim;
   const scratch = new Float64Array(V);

@@ -3,14 +3,14 @@
  * batch runs, are sampled together in one `engine.sample` call.
  *
  * The engine takes one set of sampling parameters per call, so a batch holds requests whose parameters
- * agree (temperature, top-p, top-k, seed), the oldest waiting request always going in the next batch.
+ * agree (temperature, top-p, top-k), the oldest waiting request always going in the next batch.
  * `max_tokens` may differ: the batch samples up to the largest and each row is cut back to its own
  * limit (a row's first k tokens do not depend on the limit), as long as the longest prompt plus that
  * largest limit fits the model's `maxPositions`. Greedy requests (temperature 0) ignore seed, top-p and
- * top-k, so all of them batch together. Requests without a seed share a seed the queue draws for the
- * batch. A request with a seed and temperature > 0 is sampled alone: the sampler gives the i-th prompt of
- * a call the i-th stream forked from the call's seed, so only the first row's result is independent of
- * what else is in the batch, and "same seed, same result" must hold whatever the load.
+ * top-k, so all of them batch together. Seeds are per row (the engine's `rowSeeds`): a request with a seed
+ * draws from that seed's stream wherever it sits in whatever batch, so "same seed, same result" holds
+ * whatever the load, and seeded requests batch like any others; a request without one gets a seed the
+ * queue draws.
  *
  * At most `maxQueue` requests wait (not counting the running batch); beyond that `submit` throws
  * `HttpError` 429. A request whose client went away before its batch started is dropped.
@@ -99,7 +99,6 @@ export interface BatcherStats {
 interface Pending {
   job: SampleJob;
   key: string;
-  solo: boolean;
   resolve: (r: SampleRow) => void;
   reject: (e: unknown) => void;
 }
@@ -137,9 +136,9 @@ export class Batcher {
       throw new HttpError(429, `the server is busy: ${this.queue.length} requests are waiting (limit ${this.maxQueue}); retry later`, null, { 'retry-after': '1' });
     }
     const greedy = job.temperature === 0;
-    const key = greedy ? 'greedy' : `t=${job.temperature} p=${job.topP} k=${job.topK} s=${job.seed ?? '-'}`;
+    const key = greedy ? 'greedy' : `t=${job.temperature} p=${job.topP} k=${job.topK}`;
     return new Promise<SampleRow>((resolve, reject) => {
-      this.queue.push({ job, key, solo: !greedy && job.seed !== undefined, resolve, reject });
+      this.queue.push({ job, key, resolve, reject });
       this.schedule();
     });
   }
@@ -190,17 +189,15 @@ export class Batcher {
     const limit = this.engine.config.maxPositions;
     let longest = first.job.prompt.length;
     let most = first.job.maxNewTokens;
-    if (!first.solo) {
-      for (let i = 1; i < this.queue.length && batch.length < this.maxBatch; i++) {
-        const p = this.queue[i];
-        if (p.key !== first.key) continue;
-        const l = Math.max(longest, p.job.prompt.length);
-        const m = Math.max(most, p.job.maxNewTokens);
-        if (l + m > limit) continue;
-        batch.push(p);
-        longest = l;
-        most = m;
-      }
+    for (let i = 1; i < this.queue.length && batch.length < this.maxBatch; i++) {
+      const p = this.queue[i];
+      if (p.key !== first.key) continue;
+      const l = Math.max(longest, p.job.prompt.length);
+      const m = Math.max(most, p.job.maxNewTokens);
+      if (l + m > limit) continue;
+      batch.push(p);
+      longest = l;
+      most = m;
     }
     const taken = new Set(batch);
     const rest = this.queue.filter((p) => !taken.has(p));
@@ -218,12 +215,12 @@ export class Batcher {
     this.running = batch.length;
     const j = batch[0].job;
     const maxNewTokens = Math.max(...batch.map((p) => p.job.maxNewTokens));
-    const seed = j.temperature === 0 ? 0 : (j.seed ?? this.rng.u32());
+    const rowSeeds = j.temperature === 0 ? undefined : batch.map((p) => p.job.seed ?? this.rng.u32());
     try {
       this.counters.batches++;
       const out = await this.engine.sample(
         batch.map((p) => p.job.prompt),
-        { maxNewTokens, temperature: j.temperature, topP: j.topP, topK: j.topK, stopTokenIds: this.stopTokenIds, seed },
+        { maxNewTokens, temperature: j.temperature, topP: j.topP, topK: j.topK, stopTokenIds: this.stopTokenIds, seed: 0, ...(rowSeeds ? { rowSeeds } : {}) },
       );
       this.counters.sampled += batch.length;
       batch.forEach((p, i) => {

@@ -122,6 +122,21 @@ test('temperature 0 is deterministic and equals the engine\'s greedy continuatio
   });
 });
 
+test('seeded requests at temperature 1 are batched and each gets what its seed gives it alone', async () => {
+  await withServer({}, async (url, eng) => {
+    const texts = ['hello', 'the world', 'hell', 'or', 'hello hello', 'wor'];
+    const body = (t: string, i: number) => ({ model: 'tiny', messages: chat(t), temperature: 1, seed: 100 + i, max_tokens: 6, return_token_ids: true });
+    const a = await Promise.all(texts.map((t, i) => post(url, body(t, i))));
+    assert.ok(eng.calls.length < texts.length, `engine.sample called ${eng.calls.length} times for ${texts.length} seeded requests`);
+    for (const [i, t] of texts.entries()) {
+      assert.equal(a[i].status, 200);
+      const prompt = renderChatTokens(tok, chat(t), { template: 'chatml', addGenerationPrompt: true }).ids;
+      const solo = await engine.sample([prompt], { maxNewTokens: 6, temperature: 1, stopTokenIds: [270, 268], seed: 100 + i });
+      assert.deepEqual(a[i].json.choices[0].token_ids, solo.tokens[0], `request ${i}`);
+    }
+  });
+});
+
 test('streaming: SSE chunks concatenate to the non-streamed text for the same seed', async () => {
   await withServer({}, async (url) => {
     const body = { model: 'tiny', messages: chat('hello world'), temperature: 1, seed: 5, max_tokens: 24, logprobs: true, return_token_ids: true };

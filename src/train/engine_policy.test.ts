@@ -47,3 +47,23 @@ test('EnginePolicy answers only the requests that do not fit the context with er
   assert.equal((await policy.generate([long]))[0]!.finishReason, 'error');
   assert.equal(policy.seed, 6);
 });
+
+test('EnginePolicy: a request with sampling.seed gets the same answer whatever else is in the batch', async () => {
+  const tok = HfTokenizer.fromJson(trainBpeTokenizer('Board: X . O\nYour move.\n<answer>X(1,1)</answer>', { vocabSize: 300 }));
+  const engine = new EmbeddedEngine({ config: preset('tiny', { vocabSize: tok.vocabSize }), seed: 3 });
+  const req = (content: string, seed?: number) => ({ messages: [{ role: 'user' as const, content }], ...(seed === undefined ? {} : { sampling: { seed } }) });
+  const a = req('Board: X . O', 11);
+  const b = req('Your move.', 12);
+  const policy = (seed: number) => new EnginePolicy({ engine, tokenizer: tok, maxNewTokens: 12, seed });
+  const [alone] = await policy(5).generate([a]);
+  const batch = await policy(9).generate([b, req('Board: O', 13), a, req('Board: X')]);
+  assert.deepEqual(batch[2]!.tokenIds, alone!.tokenIds); // another position, other neighbours, another batch seed
+  assert.deepEqual(batch[2]!.logprobs!.map((x) => x.toFixed(4)), alone!.logprobs!.map((x) => x.toFixed(4)));
+  const [bAlone] = await policy(1).generate([b]);
+  assert.deepEqual(batch[0]!.tokenIds, bAlone!.tokenIds);
+  // without seeds, the batch seed decides: two batch seeds give two answers somewhere in 8 tries
+  const unseeded = req('Board: X . O');
+  const x = await policy(5).generate(Array(8).fill(unseeded));
+  const y = await policy(6).generate(Array(8).fill(unseeded));
+  assert.notDeepEqual(x.map((r) => r.tokenIds), y.map((r) => r.tokenIds));
+});

@@ -7,6 +7,11 @@
  * from its cached ids (`tokens` field of the chat template), so a trajectory's training sequence is the
  * exact concatenation of prompt ids and sampled ids, turn by turn (chats are append-only).
  *
+ * A request that carries `sampling.seed` (the rollout's `requestSeeds` option derives one from its game's seed
+ * and turn) is sampled from its own stream (the engine's `rowSeeds`), so its answer does not depend on what
+ * else is in the batch: the same game plays the same way whichever games run beside it. Requests without a
+ * seed draw from the policy's batch seed, as before.
+ *
  * A request whose prompt plus the batch's new tokens no longer fits the model's context (`maxPositions`) is
  * answered with an `error` response of its own (counted in `overflows`) and the rest of the batch is sampled:
  * the engine would refuse the whole batch, and the rollout runner would then stop every game in it.
@@ -20,6 +25,7 @@ import type { TrainingEngine } from '../model/engine.js';
 import { MARSHAL_THINK_PREFIX, renderChatTokens, type ChatMessage as TemplateMessage } from '../model/io/chat_template.js';
 import { specialTokenId, type Tokenizer } from '../model/io/tokenizer.js';
 import type { Policy, PolicyRequest, PolicyResponse } from '../policy/types.js';
+import { Rng } from '../util/rng.js';
 
 /** Options of `EnginePolicy`. */
 export interface EnginePolicyOptions {
@@ -92,6 +98,11 @@ export class EnginePolicy implements Policy {
     const topK = s0?.topK ?? this.opts.topK ?? 0;
     const seed = this.seed;
     this.seed = (this.seed + 1) >>> 0;
+    let rowSeeds: number[] | undefined;
+    if (fit.some((i) => requests[i]!.sampling?.seed !== undefined)) {
+      const draw = new Rng(seed);
+      rowSeeds = fit.map((i) => requests[i]!.sampling?.seed ?? draw.u32());
+    }
     const res = await this.opts.engine.sample(fit.map((i) => prompts[i]!), {
       maxNewTokens,
       temperature: s0?.temperature ?? this.opts.temperature ?? 1,
@@ -99,6 +110,7 @@ export class EnginePolicy implements Policy {
       topK: topK < 0 ? 0 : topK,
       stopTokenIds: [this.imEnd],
       seed,
+      ...(rowSeeds ? { rowSeeds } : {}),
     });
     fit.forEach((i, k) => {
       const ids = res.tokens[k]!;

@@ -171,6 +171,14 @@ test('--policy checkpoint:<dir> plays an embedded checkpoint with its own prompt
     assert.equal(json.policy, `checkpoint:${r.checkpoint}`);
     assert.deepEqual(json.results.map((x) => [x.seat, x.games]), [[0, 3], [1, 3]]);
     assert.ok(json.results.every((x) => x.tactics !== null), 'tic-tac-toe rows carry tactics counts');
+    // --request-seeds: a cell's games play the same with or without another cell beside them
+    const rows = async (games: string): Promise<unknown> => {
+      const o = join(dir, `rs-${games.replace(/\W/g, '')}`);
+      const rr = await run(['--policy', `checkpoint:${r.checkpoint}`, '--games', games, '--games-per-seat', '6', '--request-seeds', '--out', o, '--transcripts', '--quiet']);
+      assert.equal(rr.status, 0, rr.err);
+      return readFileSync(join(o, 'transcripts.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.label.startsWith('tic_tac_toe/random/')).map((e) => e.turns.map((t: { response?: string }) => t.response ?? ''));
+    };
+    assert.deepEqual(await rows('tic_tac_toe/random,tic_tac_toe/greedy'), await rows('tic_tac_toe/random'));
     // the prompt style and answer length it was made with, from its record
     const { checkpointPolicy } = await import('../../train/checkpoint_policy.js');
     const c = await checkpointPolicy(r.checkpoint);

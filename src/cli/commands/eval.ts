@@ -32,7 +32,7 @@ export const evalCommand: Command = {
   summary: 'evaluate a policy on the reference game protocol: win/draw/loss, returns, scores, poker NashConv',
   usage:
     'marshal eval --policy <spec> [--games list] [--games-per-seat N] [--seed S] [--json] [--out dir] [--transcripts] ' +
-    '[--nash-samples K] [--max-tokens N] [--temperature T] [--prompt-style S] [--force-think] [--concurrency N] [--quiet]',
+    '[--nash-samples K] [--max-tokens N] [--temperature T] [--prompt-style S] [--force-think] [--concurrency N] [--request-seeds] [--quiet]',
   help: [
     'Options:',
     '  --policy SPEC         the policy to evaluate: ' + POLICY_SPECS.map((p) => p.spec).join(', ') + ', checkpoint:<dir>',
@@ -54,6 +54,9 @@ export const evalCommand: Command = {
     '  --force-think         openai policies: force each answer to start with "<think>\\n" as the reference does',
     '                        (sent as a final assistant message with continue_final_message; vLLM, SGLang)',
     '  --concurrency N       most games in progress at once (default all)',
+    '  --request-seeds       seed every answer from its game\'s seed and turn (checkpoint:<dir> policies; servers that',
+    '                        honour per-request seeds), so each game plays the same whichever cells and how many games',
+    '                        run beside it; without it a sampled answer depends on the batch it was drawn in',
     '  --quiet               no progress bar',
     '',
     'Scores (0-100, formula in each JSON row): board games 100*(win+draw/2)/games; poker 100*(R-lo)/(hi-lo) with',
@@ -79,6 +82,7 @@ export const evalCommand: Command = {
         'max-tokens': { type: 'string' },
         'force-think': { type: 'boolean' },
         concurrency: { type: 'string' },
+        'request-seeds': { type: 'boolean' },
         temperature: { type: 'string' },
         'prompt-style': { type: 'string' },
         quiet: { type: 'boolean' },
@@ -136,6 +140,7 @@ export const evalCommand: Command = {
         ...(answerTokens !== undefined ? { sampling: { maxTokens: answerTokens } } : {}),
         ...(promptStyle ? { promptStyle } : {}),
         ...(concurrency !== undefined ? { maxConcurrentGames: concurrency } : {}),
+        ...(values['request-seeds'] ? { requestSeeds: true } : {}),
         onProgress: (done, total) => (bar ??= new Progress('eval games', total, { quiet })).update(done),
       });
       bar?.done();
