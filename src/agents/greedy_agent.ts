@@ -1,6 +1,7 @@
 /**
- * @file The greedy agent (`greedy`): plays a move that wins at once when it has one, else a uniformly random
- * legal move. For two-player deterministic perfect-information games (tic-tac-toe, Connect Four).
+ * @file The greedy agent (`greedy`): plays a move that wins at once when it has one (the first in legal-action
+ * order), else a uniformly random legal move (the `random` agent's, same seed). For two-player deterministic
+ * perfect-information games (tic-tac-toe, Connect Four).
  *
  * A training opponent that punishes every threat left open (it always takes the win, where `random` takes
  * it one time in as many legal moves), while being as easy as `random` to beat otherwise: a learner that
@@ -13,26 +14,27 @@
  */
 import type { State } from '../games/game.js';
 import { winningMoves } from '../games/one_move.js';
-import { Rng } from '../util/rng.js';
+import { RandomAgent } from './random_agent.js';
 import type { Agent } from './agent.js';
 import { checkSeat } from './seat.js';
 
 export class GreedyAgent implements Agent {
   readonly name = 'greedy';
-  private rng: Rng;
+  private readonly fallback: RandomAgent;
 
-  /** `seed` seeds the rng until the first `reset` (default 0). */
+  /** `seed` seeds the random moves until the first `reset` (default 0). */
   constructor(seed = 0) {
-    this.rng = new Rng(seed);
+    this.fallback = new RandomAgent(seed);
   }
 
   reset(seed: number): void {
-    this.rng = new Rng(seed);
+    this.fallback.reset(seed);
   }
 
+  /** The first winning move in legal-action order, else the random agent's move. */
   act(state: State, seat: number): number {
     checkSeat(state, seat);
     const wins = winningMoves(state, seat);
-    return this.rng.pick(wins.length > 0 ? wins : state.legalActions());
+    return wins.length > 0 ? wins[0]! : this.fallback.act(state, seat);
   }
 }
