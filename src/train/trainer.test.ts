@@ -103,3 +103,12 @@ test('trajectorySequence: multi-turn games keep every turn\'s sampled ids at its
     assert.deepEqual(ids, full.slice(0, ids.length));
   }
 });
+
+test('trainEvalCells: reference opponents, random for games against others, and the fixed training opponent once', async () => {
+  const { trainEvalCells } = await import('./trainer.js');
+  const names = (games: string[], opponent?: string) => trainEvalCells(games, opponent).map((c) => `${c.game}/${c.opponent}`);
+  assert.deepEqual(names(['tic_tac_toe']), ['tic_tac_toe/random', 'tic_tac_toe/mcts:100', 'tic_tac_toe/mcts:1000']);
+  assert.deepEqual(names(['tic_tac_toe'], 'greedy'), ['tic_tac_toe/random', 'tic_tac_toe/mcts:100', 'tic_tac_toe/mcts:1000', 'tic_tac_toe/greedy']);
+  assert.deepEqual(names(['tic_tac_toe'], 'random'), names(['tic_tac_toe']));
+  assert.deepEqual(names(['tic_tac_toe', 'mini_hanabi']), ['tic_tac_toe/random', 'tic_tac_toe/mcts:100', 'tic_tac_toe/mcts:1000', 'mini_hanabi/self']);
+});

@@ -120,14 +120,19 @@ export interface TrainResult {
   readonly seconds: number;
 }
 
-/** The evaluation cells of a run: each game's reference opponents, plus `random` for games against others. */
-export function trainEvalCells(games: readonly string[]): EvalCell[] {
+/**
+ * The evaluation cells of a run: each game's reference opponents, plus `random` for games against others,
+ * plus the fixed training opponent (`opponent`, when not 'self') where it is neither.
+ */
+export function trainEvalCells(games: readonly string[], opponent = 'self'): EvalCell[] {
   const cells = parseEvalGames(games.join(','));
   const out: EvalCell[] = [];
+  const add = (c: EvalCell): void => void (out.some((o) => o.game === c.game && o.opponent === c.opponent) || out.push(c));
   for (const c of cells) {
-    if (c.opponent !== 'self' && !out.some((o) => o.game === c.game && o.opponent === 'random')) out.push({ game: c.game, opponent: 'random' });
-    out.push(c);
+    if (c.opponent !== 'self') add({ game: c.game, opponent: 'random' });
+    add(c);
   }
+  if (opponent !== 'self') for (const game of games) add({ game, opponent });
   return out;
 }
 
@@ -229,7 +234,7 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
   const reference = (await loadEngineCheckpoint(init)).engine.frozenCopy();
   const estimator = getEstimator(cfg.estimator);
   const games = cfg.games.map((g) => loadGame(g));
-  const evalCells = trainEvalCells(cfg.games);
+  const evalCells = trainEvalCells(cfg.games, cfg.opponent);
   const policy = new EnginePolicy({
     engine, tokenizer: policyTokenizer(tokenizer), maxNewTokens: cfg.sampling.maxNewTokens, temperature: cfg.sampling.temperature,
     topP: cfg.sampling.topP, topK: cfg.sampling.topK, seed: policySeed, name: 'learner',
