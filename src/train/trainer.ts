@@ -3,12 +3,13 @@
  *
  * Each step: self-play rollouts of every configured game with an `EnginePolicy` (balanced: the same number
  * of episodes per game; with `opponent` set to an agent spec, the learner plays each seat against that agent
- * instead, the paper's fixed-opponent ablation) -> `toRlBatch` -> the configured estimator's advantages -> one training sequence per
- * trajectory, built from its own turns' prompt ids and sampled ids (sampled ids are kept, prompts are
- * append-only) -> `policyUpdate` (update.ts): `miniBatches` optimizer steps, each over a shuffled share of
- * the trajectories, with old log-probs = the sampling log-probs and the KL term against the frozen initial
- * model.
- * Every `schedule.evalEvery` steps (and the last) `runEval` plays the reference opponents (and `random`), and
+ * instead, the paper's fixed-opponent ablation) -> `toRlBatch` -> the configured estimator's advantages ->
+ * one training sequence per trajectory, built from its own turns' prompt ids and sampled ids (sampled ids
+ * are kept, prompts are append-only) -> `policyUpdate` (update.ts): `miniBatches` optimizer steps, each over
+ * a shuffled share of the trajectories, with old log-probs = the sampling log-probs and the KL term against
+ * the frozen initial model.
+ * Every `schedule.evalEvery` steps (and the last) `runEval` plays the reference opponents (and `random`, and
+ * the fixed training opponent), and
  * a fresh run first evaluates its starting model as step 0 (the baseline);
  * every `schedule.checkpointEvery` steps (and the last) a checkpoint with optimizer state is written.
  * `resume` continues from the newest checkpoint of the run directory: rollout seeds derive from the step
