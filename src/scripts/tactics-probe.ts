@@ -18,7 +18,7 @@ import type { Policy, PolicyRequest, PolicyResponse } from '../policy/types.js';
 import { formatAnswer } from '../protocol/answer.js';
 import { runRollouts, selfPlay } from '../rollout/index.js';
 import { loadConfig } from '../train/config.js';
-import { loadEngineCheckpoint, saveEngineCheckpoint, trajectoryChat } from '../train/pretrain.js';
+import { cloningStep, loadEngineCheckpoint, saveEngineCheckpoint, trajectoryChat } from '../train/pretrain.js';
 import { adamwParams } from '../train/schedule.js';
 import { checkpointDir } from '../model/io/checkpoint.js';
 import { UsageError } from '../util/errors.js';
@@ -63,20 +63,8 @@ const data = trajectories.filter((t) => t.turns.length > 0).map((t) => renderCha
 const optim = { ...cfg.optim, lr, warmup: 20 };
 const t0 = performance.now();
 for (let step = 0; step < steps; step++) {
-  const seqs: number[][] = [];
-  const masks: Uint8Array[] = [];
-  let n = 0;
-  for (let b = 0; b < cfg.pretrain.batchSize; b++) {
-    const d = data[rng.int(data.length)]!;
-    seqs.push(d.ids);
-    masks.push(d.mask);
-    for (let t = 1; t < d.mask.length; t++) n += d.mask[t]!;
-  }
-  const w = -1 / Math.max(1, n);
-  const weights = seqs.map((s, i) => Array.from({ length: s.length - 1 }, (_, t) => (masks[i]![t + 1] ? w : 0)));
-  const out = await engine.forwardBackward(seqs, weights);
-  await engine.optimStep(adamwParams(optim, step, steps));
-  if ((step + 1) % 100 === 0 || step + 1 === steps) console.log(`step ${step + 1}/${steps} loss ${out.objective.toFixed(4)} ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const { loss } = await cloningStep(engine, data, cfg.pretrain.batchSize, rng, adamwParams(optim, step, steps));
+  if ((step + 1) % 100 === 0 || step + 1 === steps) console.log(`step ${step + 1}/${steps} loss ${loss.toFixed(4)} ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 const dir = checkpointDir(values.out, steps);
 saveEngineCheckpoint(dir, engine, { step: steps, tokenizer, extra: { kind: 'pretrain', init: values.base, prompt_style: cfg.promptStyle, max_new_tokens: cfg.sampling.maxNewTokens } });

@@ -28,7 +28,7 @@ import { trainBpeTokenizer, type AddedTokenSpec } from '../model/io/tokenizer_bp
 import { HfTokenizer } from '../model/io/tokenizer_hf.js';
 import { CHATML_SPECIAL_TOKENS, type Tokenizer } from '../model/io/tokenizer.js';
 import type { JsonValue } from '../model/io/types.js';
-import type { AdamWState } from '../model/optim.js';
+import type { AdamWParams, AdamWState } from '../model/optim.js';
 import type { Policy, PolicyRequest, PolicyResponse } from '../policy/types.js';
 import { suiteActionStrings, SUITE_GAMES } from '../protocol/action_vocab.js';
 import { ANSWER_CLOSE, ANSWER_OPEN, formatAnswer } from '../protocol/answer.js';
@@ -217,6 +217,37 @@ export async function invalidAnswerRate(cfg: TrainConfig, policy: Policy, games:
   return all > 0 ? bad / all : 0;
 }
 
+/** A rendered chat and its assistant-token mask (`renderChatTokens`). */
+export interface ClonedChat {
+  readonly ids: number[];
+  readonly mask: Uint8Array;
+}
+
+/**
+ * One behaviour-cloning optimizer step: `batch` chats drawn from `data` with `rng`, mean cross-entropy on their
+ * assistant tokens (`forwardBackward` weight -1/N there, 0 elsewhere), then one AdamW step with `adamw`.
+ */
+export async function cloningStep(engine: EmbeddedEngine, data: readonly ClonedChat[], batch: number, rng: Rng, adamw: AdamWParams): Promise<{ loss: number; gradNorm: number }> {
+  const seqs: number[][] = [];
+  const masks: Uint8Array[] = [];
+  let n = 0;
+  for (let b = 0; b < batch; b++) {
+    const d = data[rng.int(data.length)]!;
+    seqs.push(d.ids);
+    masks.push(d.mask);
+    for (let t = 1; t < d.mask.length; t++) n += d.mask[t]!;
+  }
+  const w = -1 / Math.max(1, n);
+  const weights = seqs.map((s, i) => {
+    const row = new Array<number>(s.length - 1);
+    for (let t = 0; t < row.length; t++) row[t] = masks[i]![t + 1] ? w : 0;
+    return row;
+  });
+  const out = await engine.forwardBackward(seqs, weights);
+  const o = await engine.optimStep(adamw);
+  return { loss: out.objective, gradNorm: o.gradNorm };
+}
+
 /** Behaviour cloning of random legal play; see the file comment. */
 export async function pretrain(cfg: TrainConfig, runDir: string, opts: PretrainOptions = {}): Promise<PretrainResult> {
   const start = performance.now();
@@ -258,27 +289,10 @@ export async function pretrain(cfg: TrainConfig, runDir: string, opts: PretrainO
   let firstLoss = NaN;
   let lastLoss = NaN;
   for (let step = 0; step < steps; step++) {
-    const seqs: number[][] = [];
-    const masks: Uint8Array[] = [];
-    let n = 0;
-    for (let b = 0; b < batch; b++) {
-      const d = data[rng.int(data.length)]!;
-      seqs.push(d.ids);
-      masks.push(d.mask);
-      for (let t = 1; t < d.mask.length; t++) n += d.mask[t]!;
-    }
-    const w = -1 / Math.max(1, n);
-    const weights = seqs.map((s, i) => {
-      const row = new Array<number>(s.length - 1);
-      for (let t = 0; t < row.length; t++) row[t] = masks[i]![t + 1] ? w : 0;
-      return row;
-    });
-    const out = await engine.forwardBackward(seqs, weights);
-    const o = await engine.optimStep(adamwParams(optim, step, steps));
-    const loss = out.objective;
+    const { loss, gradNorm } = await cloningStep(engine, data, batch, rng, adamwParams(optim, step, steps));
     if (step === 0) firstLoss = loss;
     lastLoss = loss;
-    appendFileSync(metricsPath, JSON.stringify({ type: 'pretrain', step: step + 1, time: Date.now() / 1000, loss, grad_norm: o.gradNorm }) + '\n');
+    appendFileSync(metricsPath, JSON.stringify({ type: 'pretrain', step: step + 1, time: Date.now() / 1000, loss, grad_norm: gradNorm }) + '\n');
     opts.onStep?.(step + 1, loss);
   }
 

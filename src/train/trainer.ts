@@ -128,7 +128,9 @@ export interface TrainResult {
 export function trainEvalCells(games: readonly string[], opponent = 'self'): EvalCell[] {
   const cells = parseEvalGames(games.join(','));
   const out: EvalCell[] = [];
-  const add = (c: EvalCell): void => void (out.some((o) => o.game === c.game && o.opponent === c.opponent) || out.push(c));
+  const add = (c: EvalCell): void => {
+    if (!out.some((o) => o.game === c.game && o.opponent === c.opponent)) out.push(c);
+  };
   for (const c of cells) {
     if (c.opponent !== 'self') add({ game: c.game, opponent: 'random' });
     add(c);
