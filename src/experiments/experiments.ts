@@ -84,6 +84,9 @@ export interface AblationExperiment extends Base {
 
 export type Experiment = SpecialistExperiment | TransferExperiment | AblationExperiment;
 
+/** The `base=` option of the specialists: RL from a given pretrained checkpoint. */
+const BASE_OPTION: OptionSpec = { kind: 'str', default: '', doc: 'a pretrained base checkpoint (marshal pretrain) to RL-train from instead of pretraining one from the preset, e.g. one shared by every model of a transfer comparison' };
+
 const TTT: EvalCell[] = [{ game: 'tic_tac_toe', opponent: 'mcts:100' }, { game: 'tic_tac_toe', opponent: 'random' }];
 const KUHN: EvalCell[] = [{ game: 'kuhn_poker', opponent: 'nash' }, { game: 'kuhn_poker', opponent: 'random' }];
 
@@ -91,19 +94,19 @@ const LIST: Experiment[] = [
   {
     name: 'tictactoe', kind: 'specialist', title: 'Tic-tac-toe specialist',
     summary: 'RL from a behaviour-cloned base against itself (or against the configuration\'s fixed `opponent`); base and trained played against MCTS-100 and random, seats swapped.',
-    options: { preset: { kind: 'str', default: 'tictactoe-small', doc: 'training preset (configs/NAME.json), e.g. tictactoe-tiny' } },
+    options: { preset: { kind: 'str', default: 'tictactoe-small', doc: 'training preset (configs/NAME.json), e.g. tictactoe-tiny' }, base: BASE_OPTION },
     cells: TTT, highlights: ['score'],
   },
   {
     name: 'kuhn', kind: 'specialist', title: 'Kuhn poker specialist',
     summary: 'RL in self-play; base and trained played against the Nash policy and random, with the exact NashConv of each.',
-    options: { preset: { kind: 'str', default: 'kuhn-tiny', doc: 'training preset (configs/NAME.json)' } },
+    options: { preset: { kind: 'str', default: 'kuhn-tiny', doc: 'training preset (configs/NAME.json)' }, base: BASE_OPTION },
     cells: KUHN, highlights: ['nash_conv'],
   },
   {
     name: 'mini_hanabi', kind: 'specialist', title: 'Mini Hanabi specialist',
     summary: 'Cooperative RL in self-play; base and trained self-play score.',
-    options: { preset: { kind: 'str', default: 'mini_hanabi-tiny', doc: 'training preset (configs/NAME.json)' } },
+    options: { preset: { kind: 'str', default: 'mini_hanabi-tiny', doc: 'training preset (configs/NAME.json)' }, base: BASE_OPTION },
     cells: [{ game: 'mini_hanabi', opponent: 'self' }], highlights: ['team_score'],
   },
   {
@@ -111,6 +114,7 @@ const LIST: Experiment[] = [
     summary: 'Base and trained checkpoints of the three specialists and of a generalist on games none of them trained on.',
     options: {
       generalist: { kind: 'str', default: 'generalist-tiny', doc: 'preset of the generalist run trained (once) by this experiment; config overrides apply to it' },
+      base: { kind: 'str', default: '', doc: 'the generalist\'s base checkpoint instead of one pretrained from its preset; the specialists must have been run with the same base= (a base pretrained on the held-out games too, pretrain.extraGames, so that they are played in format)' },
       gamesPerSeat: { kind: 'int', default: 20, min: 1, doc: 'evaluation games per seat, opponent and model (8 models)' },
       nashConvSamples: { kind: 'int', default: 2, min: 0, doc: 'sampled answers per Leduc information state (936 of them) for NashConv; 0 = skip' },
     },

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { readSection } from './results_md.js';
 import { runExperiment } from './runner.js';
+import { loadConfig } from '../train/config.js';
+import { pretrain } from '../train/pretrain.js';
 
 // Heavily reduced: a 2-step base, 1 RL step, 1 evaluation game per seat (a few seconds on 2 cores).
 const TINY = ['preset=tictactoe-tiny', 'pretrain.steps=2', 'pretrain.gamesPerGame=10', 'pretrain.evalGames=0', 'pretrain.batchSize=4',
@@ -67,6 +69,34 @@ test('ablation arms carry their own settings: the arm preset and overrides apply
     assert.equal(cfg.optim.lr, 1e-3); // the arm's preset, tictactoe-tiny-long
     assert.equal(cfg.pretrain.steps, 2);
     assert.match(r.section, /### tictactoe \(preset `tictactoe-tiny-long`; arm settings `steps=60` `schedule.evalGamesPerSeat=10`/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('transfer with base=: every model RL-trains from one base that knows the held-out games; that base is evaluated once', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'marshal-xfer-'));
+  try {
+    const small = ['pretrain.gamesPerGame=6', 'pretrain.batchSize=2', 'pretrain.evalGames=0', 'sampling.maxNewTokens=12'];
+    const shared = (await pretrain(loadConfig('generalist-tiny', [...small, 'pretrain.extraGames=connect_four,leduc_poker,simple_hanabi']), join(root, 'shared'), { steps: 1 })).checkpoint;
+    const run = ['steps=1', 'episodesPerGame=2', 'schedule.evalEvery=0', 'gamesPerSeat=1', 'sampling.maxNewTokens=12', `base=${shared}`];
+    const o = (args: string[]) => ({ root, results: null, args, command: 'test', log: () => {} });
+    for (const [name, preset] of [['tictactoe', 'tictactoe-tiny'], ['kuhn', 'kuhn-tiny'], ['mini_hanabi', 'mini_hanabi-tiny']]) {
+      const r = await runExperiment(name!, o([`preset=${preset}`, 'nashConvSamples=0', ...run]));
+      assert.match(r.section, /the given base `/);
+      assert.ok(!existsSync(join(root, name!, 'base')), `${name}: no base of its own`);
+    }
+    const t = await runExperiment('transfer', o(['nashConvSamples=0', ...run]));
+    assert.ok(!existsSync(join(root, 'transfer', 'generalist', 'base')), 'the generalist starts from the given base too');
+    assert.equal((t.section.match(/^\| shared base \|/gm) ?? []).length, 1, t.section);
+    assert.doesNotMatch(t.section, /^\| (tictactoe|kuhn|mini_hanabi|generalist) base \|/m);
+    for (const m of ['tictactoe', 'kuhn', 'mini_hanabi', 'generalist']) assert.match(t.section, new RegExp(`^\\| ${m} trained \\|`, 'm'));
+    // The base of a comparison must be the one the specialists started from, and know the games trained on.
+    const other = (await pretrain(loadConfig('kuhn-tiny', small), join(root, 'other'), { steps: 1 })).checkpoint;
+    await assert.rejects(runExperiment('transfer', o(['nashConvSamples=0', ...run.slice(0, -1), `base=${other}`])),
+      (e: unknown) => e instanceof UsageError && /'tictactoe', 'kuhn', 'mini_hanabi' runs under .* started from another base \('[^,]*shared[^,]*'\)/.test(e.message));
+    await assert.rejects(runExperiment('tictactoe', { ...o(['preset=tictactoe-tiny', ...run.slice(0, -1), `base=${other}`]), root: join(root, 'x') }),
+      (e: unknown) => e instanceof UsageError && /pretrained on 'kuhn_poker', not on 'tic_tac_toe'/.test(e.message));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -16,6 +16,9 @@
  * settings. A run folder trained with other settings is an error that names the differing keys (pass
  * `--fresh`, which deletes `<root>/<name>` first and retrains everything of this experiment).
  * `transfer` does not train the specialists: when one has not been run it fails naming the command to run.
+ * With `base=<checkpoint>` a specialist (and transfer's generalist) RL-trains from that base instead of
+ * pretraining `<name>/base`; transfer then checks that the specialists started from it too and evaluates it
+ * once, as `shared base`.
  *
  * @example
  * const r = await runExperiment('kuhn', { root: 'runs/experiments', results: 'docs/results.md', args: ['steps=10'], command: 'npm run experiment -- kuhn steps=10' });
@@ -30,7 +33,7 @@ import type { EvalCell } from '../eval/suite.js';
 import { loadGame } from '../games/registry.js';
 import { getBackend } from '../model/backend/select.js';
 import { writeFileAtomic } from '../model/io/atomic.js';
-import { CHECKPOINT_SIDECAR, checkpointDir, latestCheckpoint } from '../model/io/checkpoint.js';
+import { CHECKPOINT_SIDECAR, checkpointDir, latestCheckpoint, readCheckpointSidecar } from '../model/io/checkpoint.js';
 import { buildReport } from '../report/report.js';
 import { estimatorNames } from '../rl/estimators.js';
 import { loadConfig, withLegacyDefaults, type TrainConfig } from '../train/config.js';
@@ -244,6 +247,23 @@ async function ensureBase(ctx: Ctx, cfg: TrainConfig, dir: string, label: string
   return r.checkpoint;
 }
 
+/**
+ * The base given with `base=`: a finished pretrain checkpoint of the same model size and prompt style that
+ * was cloned on every game `cfg` trains on; used as is (its own run records how it was made).
+ */
+function givenBase(ctx: Ctx, cfg: TrainConfig, dir: string, label: string): string {
+  const side = readCheckpointSidecar(dir);
+  const extra = (side.extra ?? {}) as { kind?: unknown; games?: unknown; prompt_style?: unknown; settings?: { model?: unknown } };
+  if (extra.kind !== 'pretrain') throw new UsageError(`base=${dir}: not a pretrain checkpoint (made by marshal pretrain or an experiment's base)`);
+  const games = Array.isArray(extra.games) ? (extra.games as string[]) : [];
+  const missing = cfg.games.filter((g) => !games.includes(g));
+  if (missing.length > 0) throw new UsageError(`base=${dir} was pretrained on ${choices(games)}, not on ${choices(missing)}, which this run trains on`);
+  if (extra.prompt_style !== cfg.promptStyle) throw new UsageError(`base=${dir} was pretrained with prompt style '${String(extra.prompt_style)}', this run uses '${cfg.promptStyle}'`);
+  if (extra.settings?.model !== undefined && extra.settings.model !== cfg.model) throw new UsageError(`base=${dir} is a '${String(extra.settings.model)}' model, the preset's is '${cfg.model}'`);
+  ctx.log(`${label}: given ${dir} (pretrained on ${games.join(', ')})`);
+  return dir;
+}
+
 /** The trained checkpoint of `cfg` from `init` in `dir`: reused when finished, resumed when stopped, else trained. */
 async function ensureTrain(ctx: Ctx, cfg: TrainConfig, dir: string, init: string, label: string): Promise<string> {
   const latest = latestCheckpoint(dir);
@@ -355,7 +375,7 @@ function writeReport(ctx: Ctx, runDirs: readonly string[], path: string, title: 
 async function runSpecialist(ctx: Ctx, e: SpecialistExperiment): Promise<string> {
   const preset = ctx.options.preset as string;
   const cfg = loadCfg(ctx, preset);
-  const base = await ensureBase(ctx, cfg, join(ctx.dir, 'base'), 'base');
+  const base = ctx.options.base ? givenBase(ctx, cfg, ctx.options.base as string, 'base') : await ensureBase(ctx, cfg, join(ctx.dir, 'base'), 'base');
   const trainDir = join(ctx.dir, 'train');
   const trained = await ensureTrain(ctx, cfg, trainDir, base, 'trained');
   const report = writeReport(ctx, [trainDir], join(ctx.dir, 'report.html'), `${e.title} (${preset})`);
@@ -367,7 +387,7 @@ async function runSpecialist(ctx: Ctx, e: SpecialistExperiment): Promise<string>
   writeFileAtomic(join(ctx.dir, 'experiment.json'), JSON.stringify(manifest, null, 2) + '\n');
 
   const lines: string[] = [];
-  lines.push(`- configuration: preset \`${preset}\` (${describeCfg(cfg)})`);
+  lines.push(`- configuration: preset \`${preset}\` (${describeCfg(cfg, { base: ctx.options.base as string })})`);
   lines.push(`- checkpoints: base \`${show(base)}\`, trained \`${show(trained)}\``);
   lines.push(`- report: ${report ? `\`${show(report)}\`` : 'not written'}`);
   lines.push('');
@@ -427,18 +447,25 @@ async function runTransfer(ctx: Ctx, e: TransferExperiment): Promise<string> {
   const preset = ctx.options.generalist as string;
   const gcfg = loadCfg(ctx, preset);
   const gdir = join(ctx.dir, 'generalist');
-  const gbase = await ensureBase(ctx, gcfg, join(gdir, 'base'), 'generalist base');
+  const given = ctx.options.base as string;
+  if (given) {
+    const other = manifests.filter((m) => resolve(m.base) !== resolve(given));
+    if (other.length > 0) throw new UsageError(`transfer base=${given}: the ${choices(other.map((m) => m.name))} run${other.length > 1 ? 's' : ''} under ${ctx.root} started from another base (${choices([...new Set(other.map((m) => show(m.base)))])}); run ${other.length > 1 ? 'them' : 'it'} with the same base=`);
+  }
+  const gbase = given ? givenBase(ctx, gcfg, given, 'generalist base') : await ensureBase(ctx, gcfg, join(gdir, 'base'), 'generalist base');
   const gtrained = await ensureTrain(ctx, gcfg, join(gdir, 'train'), gbase, 'generalist trained');
   const report = writeReport(ctx, [join(gdir, 'train')], join(ctx.dir, 'report.html'), `Generalist (${preset})`);
   const sources = [...manifests, { name: 'generalist', preset, config: gcfg, base: gbase, trained: gtrained, finished_at: '' }];
   const models: LabelledEval[] = [];
+  // With a shared base every model starts from the same checkpoint: it is evaluated once, first.
+  if (given) models.push({ label: 'shared base', eval: await evaluate(ctx, 'shared-base', gbase, gcfg, e.cells) });
   for (const m of sources) {
-    models.push({ label: `${m.name} base`, eval: await evaluate(ctx, `${m.name}-base`, m.base, m.config, e.cells) });
+    if (!given) models.push({ label: `${m.name} base`, eval: await evaluate(ctx, `${m.name}-base`, m.base, m.config, e.cells) });
     models.push({ label: `${m.name} trained`, eval: await evaluate(ctx, `${m.name}-trained`, m.trained, m.config, e.cells) });
   }
   const lines: string[] = [];
   lines.push(`- models: ${sources.map((m) => `${m.name} (preset \`${m.preset}\`: base \`${show(m.base)}\`, trained \`${show(m.trained)}\`)`).join('; ')}`);
-  lines.push(`- generalist configuration: ${describeCfg(gcfg)}`);
+  lines.push(`- generalist configuration: ${describeCfg(gcfg, { base: given })}`);
   lines.push(`- report (generalist training): ${report ? `\`${show(report)}\`` : 'not written'}`);
   lines.push('');
   lines.push(`Scores (0–100) on held-out games, ${ctx.options.gamesPerSeat} games per seat (seat 0 moves first):`);
@@ -556,8 +583,11 @@ function show(p: string): string {
   return r.startsWith('..') ? resolve(p) : r;
 }
 
-function describeCfg(cfg: TrainConfig, o: { estimator?: boolean; seed?: boolean } = {}): string {
-  return `${cfg.model} model, games ${cfg.games.join(', ')}, pretrain ${cfg.pretrain.steps} steps on ${cfg.pretrain.gamesPerGame} random games per game, ` +
+function describeCfg(cfg: TrainConfig, o: { estimator?: boolean; seed?: boolean; base?: string } = {}): string {
+  const pre = o.base
+    ? `the given base \`${show(o.base)}\``
+    : `pretrain ${cfg.pretrain.steps} steps on ${cfg.pretrain.gamesPerGame} random games per game${cfg.pretrain.extraGames.length ? ` (also of ${cfg.pretrain.extraGames.join(', ')})` : ''}`;
+  return `${cfg.model} model, games ${cfg.games.join(', ')}, ${pre}, ` +
     `RL ${cfg.steps} steps × ${cfg.episodesPerGame} ${cfg.opponent === 'self' ? 'self-play episodes per game' : `episodes per seat against ${cfg.opponent}`}${o.estimator === false ? '' : `, estimator ${cfg.estimator}`}, ` +
     `lr ${cfg.optim.lr}, KL coefficient ${cfg.loss.klCoef}${o.seed === false ? '' : `, seed ${cfg.seed}`}`;
 }

@@ -75,6 +75,12 @@ export interface PretrainConfig {
    * (docs/training.md §1).
    */
   tokenizer: 'symbols' | 'bpe';
+  /**
+   * Games cloned beside `games` (default none): the base then answers them in format and plays them at random,
+   * as an LLM would, while RL trains on `games` only; this is how held-out transfer is measured on a model
+   * trained from scratch (docs/results.md, transfer).
+   */
+  extraGames: string[];
 }
 
 /** The whole training configuration. */
@@ -107,6 +113,7 @@ export interface TrainConfig {
 }
 
 type Kind = 'int' | 'num' | 'bool' | 'str' | 'list' | readonly string[];
+/** `min` of a `list` is its shortest length (default 1). */
 interface Field { kind: Kind; min?: number; max?: number }
 
 const SCHEMA: Record<string, Field> = {
@@ -149,6 +156,7 @@ const SCHEMA: Record<string, Field> = {
   'pretrain.lr': { kind: 'num', min: 0 },
   'pretrain.evalGames': { kind: 'int', min: 0 },
   'pretrain.tokenizer': { kind: ['symbols', 'bpe'] },
+  'pretrain.extraGames': { kind: 'list', min: 0 },
 };
 
 /** Defaults every preset starts from (tiny tic-tac-toe scale). */
@@ -159,13 +167,14 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   optim: { lr: 5e-4, beta1: 0.9, beta2: 0.95, weightDecay: 0.05, eps: 1e-8, clipNorm: 1, warmup: 8, cosine: true },
   sampling: { temperature: 1, topP: 1, topK: 0, maxNewTokens: 24 },
   schedule: { evalEvery: 10, evalGamesPerSeat: 10, checkpointEvery: 5, transcriptsPerStep: 2 },
-  pretrain: { steps: 400, gamesPerGame: 1000, batchSize: 16, lr: 3e-3, evalGames: 8, tokenizer: 'bpe' },
+  pretrain: { steps: 400, gamesPerGame: 1000, batchSize: 16, lr: 3e-3, evalGames: 8, tokenizer: 'bpe', extraGames: [] },
   seed: 0,
 }) as TrainConfig;
 
 /**
  * A saved config or settings record (a run's config.json, a base's recorded settings) with the settings
- * added since it was written filled in with the value such runs had: `pretrain.tokenizer` 'bpe'. Compare
+ * added since it was written filled in with the value such runs had: `pretrain.tokenizer` 'bpe',
+ * `pretrain.extraGames` none. Compare
  * this, not the raw record, with a current config. A whole run config (one with `steps`) saved before
  * `opponent` existed was self-play: `opponent` 'self'.
  */
@@ -174,7 +183,10 @@ export function withLegacyDefaults<T>(saved: T): T {
   let out = saved as Record<string, unknown>;
   if ('steps' in out && !('opponent' in out)) out = { ...out, opponent: 'self' };
   const pre = out.pretrain;
-  if (pre !== null && typeof pre === 'object' && !Array.isArray(pre) && !('tokenizer' in pre)) out = { ...out, pretrain: { ...pre, tokenizer: 'bpe' } };
+  if (pre !== null && typeof pre === 'object' && !Array.isArray(pre)) {
+    if (!('tokenizer' in pre)) out = { ...out, pretrain: { ...(out.pretrain as object), tokenizer: 'bpe' } };
+    if (!('extraGames' in pre)) out = { ...out, pretrain: { ...(out.pretrain as object), extraGames: [] } };
+  }
   return out as T;
 }
 
@@ -197,7 +209,8 @@ function parseScalar(key: string, f: Field, raw: unknown): unknown {
   }
   if (k === 'list') {
     const xs = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter((s) => s) : raw;
-    if (!Array.isArray(xs) || xs.length === 0 || !xs.every((x) => typeof x === 'string' && x !== '')) bad('expected a non-empty list of names');
+    const least = f.min ?? 1;
+    if (!Array.isArray(xs) || xs.length < least || !xs.every((x) => typeof x === 'string' && x !== '')) bad(least > 0 ? 'expected a non-empty list of names' : 'expected a list of names');
     return xs;
   }
   if (k === 'str') {
@@ -272,6 +285,10 @@ export function validateConfig(cfg: TrainConfig): TrainConfig {
   if (!estimatorNames().includes(cfg.estimator)) throw new UsageError(`config: estimator: unknown '${cfg.estimator}'; valid: ${choices(estimatorNames())}`);
   for (const g of cfg.games) {
     try { loadGame(g); } catch (e) { throw new UsageError(`config: games: '${g}': ${(e as Error).message}`); }
+  }
+  for (const g of cfg.pretrain.extraGames) {
+    try { loadGame(g); } catch (e) { throw new UsageError(`config: pretrain.extraGames: '${g}': ${(e as Error).message}`); }
+    if (cfg.games.includes(g)) throw new UsageError(`config: pretrain.extraGames: '${g}' is already in games`);
   }
   if (cfg.opponent !== 'self') {
     if (cfg.opponent.split(':')[0] === 'human') throw new UsageError(`config: opponent: 'human' cannot play thousands of training games; use 'self' or a scripted agent`);

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from './config.js';
-import { baseSettingsDiff, loadEngineCheckpoint, pretrain } from './pretrain.js';
+import { baseSettingsDiff, lengthGroups, loadEngineCheckpoint, pretrain } from './pretrain.js';
 
 test('pretrain (tiny, few steps): loss falls, checkpoint with tokenizer written and loadable', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'marshal-pre-'));
@@ -51,4 +51,29 @@ test('pretrain.tokenizer=symbols: a board row is one token per cell, whatever th
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('pretrain.extraGames: the base is cloned on those games too, and records them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marshal-pre-'));
+  try {
+    const cfg = loadConfig('tictactoe-tiny', ['pretrain.extraGames=kuhn_poker', 'pretrain.steps=1', 'pretrain.gamesPerGame=24', 'pretrain.batchSize=2', 'pretrain.evalGames=0']);
+    const r = await pretrain(cfg, dir);
+    assert.equal(r.chats, 2 * 24 + 2 * 24); // one chat per seat of every game, of both games
+    const side = JSON.parse(readFileSync(join(r.checkpoint, 'checkpoint.json'), 'utf8'));
+    assert.deepEqual(side.extra.games, ['tic_tac_toe', 'kuhn_poker']);
+    assert.deepEqual(baseSettingsDiff(r.checkpoint, cfg), []);
+    assert.deepEqual(baseSettingsDiff(r.checkpoint, { ...cfg, pretrain: { ...cfg.pretrain, extraGames: [] } }), ['pretrain.extraGames']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lengthGroups: one call while the padded batch fits the budget, else groups of similar length that fit', () => {
+  assert.deepEqual(lengthGroups([300, 350, 200], 1200), [[0, 1, 2]]);
+  const lengths = [180, 2000, 350, 170, 600, 340];
+  const groups = lengthGroups(lengths, 1200);
+  assert.deepEqual(groups, [[3, 0, 5], [2, 4], [1]]);
+  for (const g of groups) assert.ok(g.length === 1 || g.length * Math.max(...g.map((i) => lengths[i]!)) <= 1200);
+  assert.deepEqual(groups.flat().sort((a, b) => a - b), [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual(lengthGroups([], 100), []);
 });

@@ -2,7 +2,8 @@
  * @file `pretrain`: behaviour cloning of random legal play, so a model trained from scratch answers in the
  * protocol's format before RL; plus the engine <-> checkpoint helpers the trainer shares.
  *
- * Games of the config are played in self-play by a scripted policy that picks a uniformly random legal
+ * The config's games, and its `pretrain.extraGames` (formats the base should know without RL on them), are
+ * played in self-play by a scripted policy that picks a uniformly random legal
  * move and answers `<think>\n</think>\n<answer>ACTION</answer>` (`formatAnswer`), with the config's prompt
  * style. A byte-level BPE tokenizer is trained on the rendered chats (MARSHAL template), then the model
  * learns next-token cross-entropy on the assistant tokens only (forwardBackward weight -1/N there, 0
@@ -204,9 +205,14 @@ export function policyTokenizer(tok: Tokenizer): Tokenizer {
   };
 }
 
-/** Share of invalid answers of `policy` over `games` self-play games of each configured game. */
+/** The games a base is cloned on: the training games, then `pretrain.extraGames`. */
+export function pretrainGames(cfg: TrainConfig): string[] {
+  return [...cfg.games, ...cfg.pretrain.extraGames];
+}
+
+/** Share of invalid answers of `policy` over `games` self-play games of each game the config pretrains on. */
 export async function invalidAnswerRate(cfg: TrainConfig, policy: Policy, games: number, seed: number): Promise<number> {
-  const jobs = cfg.games.map((g, i) => selfPlay(loadGame(g), policy, { episodes: games, seed: seed + 100_000 * i, tag: g }));
+  const jobs = pretrainGames(cfg).map((g, i) => selfPlay(loadGame(g), policy, { episodes: games, seed: seed + 100_000 * i, tag: g }));
   const { trajectories } = await runRollouts(jobs, { promptStyle: cfg.promptStyle, sampling: { maxTokens: cfg.sampling.maxNewTokens }, reseedPolicies: false });
   let bad = 0;
   let all = 0;
@@ -223,9 +229,38 @@ export interface ClonedChat {
   readonly mask: Uint8Array;
 }
 
+/** Padded tokens (rows × longest row) a behaviour-cloning forward/backward call may hold before the batch is split. */
+export const CLONING_TOKEN_BUDGET = 8192;
+
+/**
+ * Indices of `lengths` grouped for forward/backward calls: all in their order when the padded batch
+ * (count × longest) fits `budget`, else sorted by length and cut so that each group's count × longest fits
+ * (a row longer than `budget` alone). Games of very different lengths (Connect Four beside Kuhn) then no
+ * longer pad every row to the longest chat.
+ */
+export function lengthGroups(lengths: readonly number[], budget = CLONING_TOKEN_BUDGET): number[][] {
+  const all = lengths.map((_, i) => i);
+  if (all.length === 0) return [];
+  if (all.length * Math.max(...lengths) <= budget) return [all];
+  const order = all.sort((a, b) => lengths[a]! - lengths[b]! || a - b);
+  const groups: number[][] = [];
+  let cur: number[] = [];
+  for (const i of order) {
+    // sorted ascending, so the row being added is the group's longest
+    if (cur.length > 0 && (cur.length + 1) * lengths[i]! > budget) {
+      groups.push(cur);
+      cur = [];
+    }
+    cur.push(i);
+  }
+  groups.push(cur);
+  return groups;
+}
+
 /**
  * One behaviour-cloning optimizer step: `batch` chats drawn from `data` with `rng`, mean cross-entropy on their
- * assistant tokens (`forwardBackward` weight -1/N there, 0 elsewhere), then one AdamW step with `adamw`.
+ * assistant tokens (`forwardBackward` weight -1/N there, 0 elsewhere, in the calls of `lengthGroups`), then one
+ * AdamW step with `adamw`.
  */
 export async function cloningStep(engine: EmbeddedEngine, data: readonly ClonedChat[], batch: number, rng: Rng, adamw: AdamWParams): Promise<{ loss: number; gradNorm: number }> {
   const seqs: number[][] = [];
@@ -243,9 +278,13 @@ export async function cloningStep(engine: EmbeddedEngine, data: readonly ClonedC
     for (let t = 0; t < row.length; t++) row[t] = masks[i]![t + 1] ? w : 0;
     return row;
   });
-  const out = await engine.forwardBackward(seqs, weights);
+  let objective = 0;
+  for (const g of lengthGroups(seqs.map((s) => s.length))) {
+    const out = await engine.forwardBackward(g.map((i) => seqs[i]!), g.map((i) => weights[i]!));
+    objective += out.objective;
+  }
   const o = await engine.optimStep(adamw);
-  return { loss: out.objective, gradNorm: o.gradNorm };
+  return { loss: objective, gradNorm: o.gradNorm };
 }
 
 /** Behaviour cloning of random legal play; see the file comment. */
@@ -263,14 +302,15 @@ export async function pretrain(cfg: TrainConfig, runDir: string, opts: PretrainO
 
   // 1. Random legal play, recorded as chats.
   const scripted = new RandomFormatPolicy(cfg.seed);
-  const jobs = cfg.games.map((g, i) => selfPlay(loadGame(g), scripted, { episodes: perGame, seed: cfg.seed + 100_000 * i, tag: g }));
+  const games = pretrainGames(cfg);
+  const jobs = games.map((g, i) => selfPlay(loadGame(g), scripted, { episodes: perGame, seed: cfg.seed + 100_000 * i, tag: g }));
   const { trajectories } = await runRollouts(jobs, { promptStyle: cfg.promptStyle });
   const chats = trajectories.filter((t) => t.turns.length > 0).map(trajectoryChat);
   if (chats.length === 0) throw new UsageError('pretrain: the scripted games produced no chats');
 
   // 2. Tokenizer on the rendered chats.
   const base = preset(cfg.model);
-  const addedTokens = pretrainAddedTokens(cfg.games);
+  const addedTokens = pretrainAddedTokens(games);
   const vocab = opts.vocabSize ?? Math.max(base.vocabSize, 320) + addedTokens.length;
   const isolate = cfg.pretrain.tokenizer === 'symbols' ? SYMBOL_CHARS : '';
   const tokenizer = HfTokenizer.fromJson(trainBpeTokenizer(chats.map((c) => renderChat(c, { template: 'marshal' })), { vocabSize: vocab, addedTokens, isolate }));
@@ -303,7 +343,7 @@ export async function pretrain(cfg: TrainConfig, runDir: string, opts: PretrainO
   const evalGames = opts.evalGames ?? cfg.pretrain.evalGames;
   const made: TrainConfig = { ...cfg, pretrain: { ...cfg.pretrain, steps, gamesPerGame: perGame, batchSize: batch, lr: optim.lr, evalGames } };
   const settings = { ...pretrainSettings(made), ...(opts.vocabSize === undefined ? {} : { vocabSize: opts.vocabSize }) };
-  saveEngineCheckpoint(dir, engine, { step: steps, tokenizer, extra: { kind: 'pretrain', games: cfg.games, prompt_style: cfg.promptStyle, first_loss: firstLoss, last_loss: lastLoss, settings } });
+  saveEngineCheckpoint(dir, engine, { step: steps, tokenizer, extra: { kind: 'pretrain', games, prompt_style: cfg.promptStyle, first_loss: firstLoss, last_loss: lastLoss, settings } });
   let invalidRate = NaN;
   if (evalGames > 0) {
     const policy = new EnginePolicy({ engine, tokenizer: policyTokenizer(tokenizer), maxNewTokens: cfg.sampling.maxNewTokens, seed: cfg.seed, temperature: cfg.sampling.temperature });

@@ -27,8 +27,12 @@ export const pretrainCommand: Command = {
     '  --eval-games N    games per game sampled from the result to measure its invalid-answer rate (default pretrain.evalGames, 8; 0 = skip)',
     '  --quiet           no progress output',
     '',
-    'Example:',
+    'pretrain.extraGames=a,b clones those games too (their format, random play) without training on them later:',
+    'a base for measuring held-out transfer.',
+    '',
+    'Examples:',
     '  marshal pretrain --config tictactoe-tiny --out runs/pre',
+    '  marshal pretrain --config generalist-tiny pretrain.extraGames=connect_four,leduc_poker,simple_hanabi --out runs/pre6',
   ].join('\n'),
   async run(argv) {
     const { values, positionals } = parse(
