@@ -260,9 +260,11 @@ export function lengthGroups(lengths: readonly number[], budget = CLONING_TOKEN_
 /**
  * One behaviour-cloning optimizer step: `batch` chats drawn from `data` with `rng`, mean cross-entropy on their
  * assistant tokens (`forwardBackward` weight -1/N there, 0 elsewhere, in the calls of `lengthGroups`), then one
- * AdamW step with `adamw`.
+ * AdamW step with `adamw`. `budget` is lengthGroups' (Infinity: one call padded to the longest chat).
  */
-export async function cloningStep(engine: EmbeddedEngine, data: readonly ClonedChat[], batch: number, rng: Rng, adamw: AdamWParams): Promise<{ loss: number; gradNorm: number }> {
+export async function cloningStep(
+  engine: EmbeddedEngine, data: readonly ClonedChat[], batch: number, rng: Rng, adamw: AdamWParams, budget = CLONING_TOKEN_BUDGET,
+): Promise<{ loss: number; gradNorm: number }> {
   const seqs: number[][] = [];
   const masks: Uint8Array[] = [];
   let n = 0;
@@ -279,7 +281,7 @@ export async function cloningStep(engine: EmbeddedEngine, data: readonly ClonedC
     return row;
   });
   let objective = 0;
-  for (const g of lengthGroups(seqs.map((s) => s.length))) {
+  for (const g of lengthGroups(seqs.map((s) => s.length), budget)) {
     const out = await engine.forwardBackward(g.map((i) => seqs[i]!), g.map((i) => weights[i]!));
     objective += out.objective;
   }
