@@ -37,7 +37,7 @@ export function helpText(): string {
     lines.push(`  ${e.name.padEnd(12)} ${e.summary}`);
     for (const [k, s] of Object.entries(experimentOptions(e))) {
       const d = Array.isArray(s.default) ? s.default.join(',') : String(s.default);
-      lines.push(`      ${`${k}=`.padEnd(17)} ${s.doc} (default ${d})`);
+      lines.push(`      ${`${k}=`.padEnd(17)} ${s.doc}${d === '' ? '' : ` (default ${d})`}`);
     }
   }
   lines.push('', 'transfer needs tictactoe, kuhn and mini_hanabi to have been run first (with the same --out); it trains its generalist itself.');

@@ -620,7 +620,7 @@ function timingText(ts: readonly Timing[]): string {
 
 function header(ctx: Ctx, command: string, seconds: number): string {
   const opts = Object.entries(ctx.given).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`);
-  const defaults = Object.entries(ctx.options).filter(([k]) => !(k in ctx.given)).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`);
+  const defaults = Object.entries(ctx.options).filter(([k, v]) => !(k in ctx.given) && v !== '').map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`);
   return [
     `## ${ctx.exp.title}`,
     '',
