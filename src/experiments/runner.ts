@@ -38,7 +38,7 @@ import { buildReport } from '../report/report.js';
 import { estimatorNames } from '../rl/estimators.js';
 import { loadConfig, withLegacyDefaults, type TrainConfig } from '../train/config.js';
 import { EnginePolicy } from '../train/engine_policy.js';
-import { baseSettingsDiff, loadEngineCheckpoint, policyTokenizer, pretrain, pretrainSettings } from '../train/pretrain.js';
+import { baseSettingsDiff, loadEngineCheckpoint, policyTokenizer, pretrain, pretrainGames, pretrainSettings } from '../train/pretrain.js';
 import { train } from '../train/trainer.js';
 import { UsageError, choices } from '../util/errors.js';
 import { diffKeys } from '../util/json_diff.js';
@@ -231,7 +231,7 @@ async function ensureBase(ctx: Ctx, cfg: TrainConfig, dir: string, label: string
   // Nothing finished here (or a pretrain stopped before recording itself): start over.
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   const steps = cfg.pretrain.steps;
-  ctx.log(`${label}: pretrain ${cfg.model} model on ${cfg.games.join(', ')}, ${steps} steps, ${cfg.pretrain.gamesPerGame} random games per game -> ${dir}`);
+  ctx.log(`${label}: pretrain ${cfg.model} model on ${pretrainGames(cfg).join(', ')}, ${steps} steps, ${cfg.pretrain.gamesPerGame} random games per game -> ${dir}`);
   const bar = new Progress(`${label} pretrain`, steps, { quiet: ctx.quiet });
   const r = await pretrain(cfg, dir, {
     onStep: (s, loss) => {
