@@ -183,10 +183,7 @@ export function withLegacyDefaults<T>(saved: T): T {
   let out = saved as Record<string, unknown>;
   if ('steps' in out && !('opponent' in out)) out = { ...out, opponent: 'self' };
   const pre = out.pretrain;
-  if (pre !== null && typeof pre === 'object' && !Array.isArray(pre)) {
-    if (!('tokenizer' in pre)) out = { ...out, pretrain: { ...(out.pretrain as object), tokenizer: 'bpe' } };
-    if (!('extraGames' in pre)) out = { ...out, pretrain: { ...(out.pretrain as object), extraGames: [] } };
-  }
+  if (pre !== null && typeof pre === 'object' && !Array.isArray(pre)) out = { ...out, pretrain: { tokenizer: 'bpe', extraGames: [], ...pre } };
   return out as T;
 }
 

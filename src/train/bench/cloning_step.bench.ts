@@ -9,6 +9,7 @@
 import { EmbeddedEngine } from '../../model/engine.js';
 import { preset } from '../../model/config.js';
 import { Rng } from '../../util/rng.js';
+import { median } from '../../util/stats.js';
 import { CLONING_TOKEN_BUDGET, cloningStep, type ClonedChat } from '../pretrain.js';
 
 const reps = Number(process.argv[2] ?? 5);
@@ -19,7 +20,6 @@ const data: ClonedChat[] = lengths.map((n, i) => {
   for (let j = 0; j < n; j += 40) mask.fill(1, j, Math.min(n, j + 8)); // answers: a few tokens every turn
   return { ids, mask };
 });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const times: Record<string, number[]> = { grouped: [], padded: [] };
 const engine = new EmbeddedEngine({ config: preset('tiny', { vocabSize: 379 }), seed: 1 });
 for (let r = 0; r < reps; r++) {
