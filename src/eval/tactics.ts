@@ -22,7 +22,7 @@
  */
 import type { Game } from '../games/game.js';
 import type { EpisodeRecord } from '../rollout/types.js';
-import { allowsWin, hasOneMoveLookahead, winningMoves } from '../games/one_move.js';
+import { hasOneMoveLookahead, safeMoves, winningMoves } from '../games/one_move.js';
 
 /** One-move tactics of a seat over some games (see the file comment). */
 export interface Tactics {
@@ -67,12 +67,11 @@ export function tacticsOf(game: Game, episodes: readonly EpisodeRecord[], seat: 
           t.wins_by_chance += winning.length / legal.length;
           if (winning.includes(action)) t.wins_taken++;
         } else {
-          const unsafe = legal.map((a) => allowsWin(state, a, seat));
-          const safe = unsafe.filter((u) => !u).length;
-          if (safe > 0 && safe < legal.length) {
+          const safe = safeMoves(state, seat);
+          if (safe.length > 0 && safe.length < legal.length) {
             t.threats++;
-            t.parries_by_chance += safe / legal.length;
-            if (!unsafe[legal.indexOf(action)]) t.threats_parried++;
+            t.parries_by_chance += safe.length / legal.length;
+            if (safe.includes(action)) t.threats_parried++;
           }
         }
       }

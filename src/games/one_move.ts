@@ -2,12 +2,14 @@
  * @file One-move lookahead over the game API, for two-player deterministic perfect-information games
  * (tic-tac-toe, Connect Four): which moves win at once, and which let the opponent win at once.
  *
- * Used by the tactics counts of evaluation (src/eval/tactics.ts) and by the `greedy` scripted agent.
+ * Used by the tactics counts of evaluation (src/eval/tactics.ts), by the `greedy` scripted agent and by the
+ * tactical teachers of the diagnostics in src/scripts.
  *
  * @example
  * const s = loadGame('tic_tac_toe').newInitialState();
  * for (const a of [0, 3, 1, 4]) s.applyAction(a);
  * winningMoves(s, 0);   // [2]: X completes the top row
+ * tacticalMoves(s, 0);  // [2]
  */
 import type { Game, State } from './game.js';
 
@@ -36,4 +38,20 @@ export function allowsWin(state: State, action: number, player: number): boolean
   next.applyAction(action);
   if (next.isTerminal()) return false;
   return next.legalActions().some((a) => winsAtOnce(next, a, 1 - player));
+}
+
+/** The legal moves of `player` after which the opponent has no move that wins at once (in legal-action order). */
+export function safeMoves(state: State, player: number): number[] {
+  return state.legalActions().filter((a) => !allowsWin(state, a, player));
+}
+
+/**
+ * What a one-move tactical player chooses among: the moves that win at once when there are some, else the
+ * safe moves when there are some, else every legal move.
+ */
+export function tacticalMoves(state: State, player: number): number[] {
+  const wins = winningMoves(state, player);
+  if (wins.length > 0) return wins;
+  const safe = safeMoves(state, player);
+  return safe.length > 0 ? safe : state.legalActions();
 }

@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { loadGame } from '../games/registry.js';
 import type { State } from '../games/game.js';
-import { allowsWin, winningMoves } from '../games/one_move.js';
+import { tacticalMoves } from '../games/one_move.js';
 import { renderChatTokens } from '../model/io/chat_template.js';
 import type { Policy, PolicyRequest, PolicyResponse } from '../policy/types.js';
 import { formatAnswer } from '../protocol/answer.js';
@@ -39,11 +39,7 @@ if (!(Number.isInteger(steps) && steps >= 1) || !(Number.isInteger(games) && gam
 const rng = new Rng(Number(values.seed));
 /** Win at once > leave the opponent no win at once > uniform. */
 function tactical(state: State, seat: number): number {
-  const wins = winningMoves(state, seat);
-  if (wins.length > 0) return rng.pick(wins);
-  const legal = state.legalActions();
-  const safe = legal.filter((a) => !allowsWin(state, a, seat));
-  return rng.pick(safe.length > 0 ? safe : legal);
+  return rng.pick(tacticalMoves(state, seat));
 }
 const teacher: Policy = {
   name: 'tactical-format',

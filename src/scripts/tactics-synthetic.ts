@@ -23,13 +23,14 @@
  */
 import { parseArgs } from 'node:util';
 import type { State } from '../games/game.js';
-import { allowsWin, winningMoves } from '../games/one_move.js';
+import { safeMoves, tacticalMoves, winningMoves } from '../games/one_move.js';
 import { loadGame } from '../games/registry.js';
 import { TicTacToeState } from '../games/tic_tac_toe.js';
 import { preset } from '../model/config.js';
 import { EmbeddedEngine } from '../model/engine.js';
 import type { AdamWParams } from '../model/optim.js';
 import { UsageError } from '../util/errors.js';
+import { mean } from '../util/stats.js';
 import { Rng } from '../util/rng.js';
 
 const { values } = parseArgs({
@@ -75,18 +76,9 @@ const seen = new Set<string>();
   positions.push(s);
   for (const a of s.legalActions()) { const n = s.clone(); n.applyAction(a); walk(n); }
 })(game.newInitialState());
-for (let i = positions.length - 1; i > 0; i--) { const j = rng.int(i + 1); [positions[i], positions[j]] = [positions[j]!, positions[i]!]; }
+rng.shuffle(positions);
 const heldOut = positions.slice(0, Math.floor(positions.length / 5));
 const train = positions.slice(heldOut.length);
-
-function tacticalMove(s: State): number {
-  const p = s.currentPlayer();
-  const wins = winningMoves(s, p);
-  if (wins.length > 0) return rng.pick(wins);
-  const legal = s.legalActions();
-  const safe = legal.filter((a) => !allowsWin(s, a, p));
-  return rng.pick(safe.length > 0 ? safe : legal);
-}
 
 /** One optimizer step on `seqs`, weight `w[i]` on the log-prob of each sequence's last token. */
 function step(seqs: number[][], w: number[], k: number, rate: number): void {
@@ -113,7 +105,7 @@ function tactics(): string {
     const p = s.currentPlayer();
     const wins = winningMoves(s, p);
     if (wins.length > 0) { winPos++; if (wins.includes(a)) winTaken++; return; }
-    const safe = legal.filter((x) => !allowsWin(s, x, p));
+    const safe = safeMoves(s, p);
     if (safe.length > 0 && safe.length < legal.length) { threatPos++; if (safe.includes(a)) parried++; }
   });
   const pct = (a: number, b: number): string => `${a}/${b} (${((100 * a) / Math.max(1, b)).toFixed(0)}%)`;
@@ -133,8 +125,10 @@ function play(n: number, temperature: number, self: boolean): { played: Played[]
       if (self || g.currentPlayer() === i % 2) ask.push(i);
       else g.applyAction(rng.pick(g.legalActions()));
     });
-    if (ask.length === 0 && games.every((g, i) => g.isTerminal() || forfeit[i]! >= 0)) break;
-    if (ask.length === 0) continue;
+    if (ask.length === 0) {
+      if (games.every((g, i) => g.isTerminal() || forfeit[i]! >= 0)) break;
+      continue;
+    }
     const prompts = ask.map((i) => prompt(games[i]!));
     const out = engine.sampleSync(prompts, { maxNewTokens: 1, temperature, seed: rng.int(2 ** 31) });
     ask.forEach((i, k) => {
@@ -172,7 +166,7 @@ if (mode === 'reinforce') {
   report(`base (${preSteps} steps cloning random legal moves, ${secs()})`);
 }
 for (let k = 0; k < steps; k++) {
-  if (mode === 'supervised') cloningStep(k, tacticalMove, train, lr);
+  if (mode === 'supervised') cloningStep(k, (s) => rng.pick(tacticalMoves(s, s.currentPlayer())), train, lr);
   else {
     const { played } = play(perStep, 1, opponent === 'self');
     const seqs: number[][] = [];
@@ -181,9 +175,9 @@ for (let k = 0; k < steps; k++) {
     for (const seat of [0, 1]) {
       const mine = played.filter((e) => e.seat === seat);
       if (mine.length === 0) continue;
-      const mean = mine.reduce((a, e) => a + e.ret, 0) / mine.length;
-      const sd = Math.sqrt(mine.reduce((a, e) => a + (e.ret - mean) ** 2, 0) / mine.length) + 1e-6;
-      for (const e of mine) for (const s of e.seqs) { seqs.push(s); w.push(-(e.ret - mean) / sd / tokens); }
+      const m = mean(mine.map((e) => e.ret));
+      const sd = Math.sqrt(mean(mine.map((e) => (e.ret - m) ** 2))) + 1e-6; // population spread, as the method's batch norm
+      for (const e of mine) for (const s of e.seqs) { seqs.push(s); w.push(-(e.ret - m) / sd / tokens); }
     }
     step(seqs, w, k, lr);
   }
