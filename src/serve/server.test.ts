@@ -7,7 +7,7 @@ import { TINY_QWEN3_CONFIG, randomQwen3Params, tinyTokenizerJson } from '../mode
 import { HfTokenizer } from '../model/io/tokenizer_hf.js';
 import { OpenAIPolicy } from '../policy/openai.js';
 import type { ServeEngine } from './batcher.js';
-import { decodeText } from './detok.js';
+import { decodeText } from '../model/io/detok.js';
 import { createServer, type ServeOptions } from './server.js';
 
 const tok = HfTokenizer.fromJson(tinyTokenizerJson());

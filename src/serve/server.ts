@@ -35,7 +35,7 @@ import { renderChatTokens, type ChatTemplate } from '../model/io/chat_template.j
 import { specialTokenId, type Tokenizer } from '../model/io/tokenizer.js';
 import { UsageError } from '../util/errors.js';
 import { Batcher, type BatcherStats, type ServeEngine } from './batcher.js';
-import { TokenTable, finishCompletion, type Completion } from './detok.js';
+import { TokenTable, finishCompletion, type Completion } from '../model/io/detok.js';
 import { HttpError, parseChatRequest, type ChatRequest } from './protocol.js';
 
 /** Options of `createServer`. */

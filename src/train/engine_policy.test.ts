@@ -67,3 +67,26 @@ test('EnginePolicy: a request with sampling.seed gets the same answer whatever e
   const y = await policy(6).generate(Array(8).fill(unseeded));
   assert.notDeepEqual(x.map((r) => r.tokenIds), y.map((r) => r.tokenIds));
 });
+
+test('EnginePolicy honours stop strings as vLLM does: text cut before the first, ids after the token that completed it', async () => {
+  const tok = HfTokenizer.fromJson(trainBpeTokenizer('Board: X . O\nYour move.\n<answer>X(1,1)</answer>', { vocabSize: 300 }));
+  const engine = new EmbeddedEngine({ config: preset('tiny', { vocabSize: tok.vocabSize }), seed: 3 });
+  const policy = new EnginePolicy({ engine, tokenizer: tok, maxNewTokens: 16, seed: 5 });
+  const ask = (stop?: string[]) => ({ messages: [{ role: 'user' as const, content: 'Board: X . O' }], sampling: { seed: 21, ...(stop ? { stop } : {}) } });
+  const [full] = await policy.generate([ask()]);
+  const body = full!.text.slice('<think>\n'.length);
+  const at = body.slice(2).search(/[A-Za-z0-9]/) + 2;
+  assert.ok(at >= 2, `the sampled answer has a letter to stop at: ${JSON.stringify(body)}`);
+  const stop = body[at]!;
+  const [cut] = await policy.generate([ask(['never there', stop])]);
+  assert.equal(cut!.text, '<think>\n' + body.slice(0, at));
+  assert.equal(cut!.finishReason, 'stop');
+  const n = cut!.tokenIds!.length;
+  assert.ok(n > 0 && n < full!.tokenIds!.length);
+  assert.deepEqual(cut!.tokenIds, full!.tokenIds!.slice(0, n));
+  assert.equal(cut!.logprobs!.length, n);
+  assert.ok(tok.decode(cut!.tokenIds!).includes(stop) && !tok.decode(cut!.tokenIds!.slice(0, -1)).includes(stop));
+  // a stop string the answer never contains changes nothing
+  const [same] = await policy.generate([ask(['never there'])]);
+  assert.deepEqual([same!.text, same!.tokenIds, same!.finishReason], [full!.text, full!.tokenIds, full!.finishReason]);
+});

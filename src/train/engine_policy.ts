@@ -12,6 +12,9 @@
  * else is in the batch: the same game plays the same way whichever games run beside it. Requests without a
  * seed draw from the policy's batch seed, as before.
  *
+ * A request's `sampling.stop` strings end its answer as they do on vLLM: the text is cut before the first one
+ * (special tokens skipped), the ids after the token that completed it, and the finish reason is 'stop'.
+ *
  * A request whose prompt plus the batch's new tokens no longer fits the model's context (`maxPositions`) is
  * answered with an `error` response of its own (counted in `overflows`) and the rest of the batch is sampled:
  * the engine would refuse the whole batch, and the rollout runner would then stop every game in it.
@@ -23,6 +26,7 @@
  */
 import type { TrainingEngine } from '../model/engine.js';
 import { MARSHAL_THINK_PREFIX, renderChatTokens, type ChatMessage as TemplateMessage } from '../model/io/chat_template.js';
+import { finishCompletion } from '../model/io/detok.js';
 import { specialTokenId, type Tokenizer } from '../model/io/tokenizer.js';
 import type { Policy, PolicyRequest, PolicyResponse } from '../policy/types.js';
 import { Rng } from '../util/rng.js';
@@ -113,15 +117,25 @@ export class EnginePolicy implements Policy {
       ...(rowSeeds ? { rowSeeds } : {}),
     });
     fit.forEach((i, k) => {
-      const ids = res.tokens[k]!;
-      const body = ids.length > 0 && ids[ids.length - 1] === this.imEnd ? ids.slice(0, -1) : ids;
-      const text = MARSHAL_THINK_PREFIX + this.opts.tokenizer.decode(body);
+      let ids = res.tokens[k]!;
+      let logprobs = res.logprobs[k]!;
+      let finishReason: 'stop' | 'length' = res.stopReasons[k] === 'stop' ? 'stop' : 'length';
+      let text: string;
+      const stop = requests[i]!.sampling?.stop;
+      if (stop && stop.length > 0) {
+        // As vLLM: the text ends before the first stop string, the ids after the token that completed it.
+        const c = finishCompletion(this.opts.tokenizer, ids, logprobs, { stop, stopTokenIds: new Set([this.imEnd]) });
+        [ids, logprobs, finishReason, text] = [c.tokens, c.logprobs, c.finishReason, MARSHAL_THINK_PREFIX + c.text];
+      } else {
+        const body = ids.length > 0 && ids[ids.length - 1] === this.imEnd ? ids.slice(0, -1) : ids;
+        text = MARSHAL_THINK_PREFIX + this.opts.tokenizer.decode(body);
+      }
       this.sampled.set(text, ids);
       out[i] = {
         text,
         tokenIds: ids,
-        logprobs: res.logprobs[k]!,
-        finishReason: res.stopReasons[k] === 'stop' ? 'stop' : 'length',
+        logprobs,
+        finishReason,
         promptTokens: prompts[i]!.length,
         completionTokens: ids.length,
         weightVersion: res.weightVersion,

@@ -14,8 +14,8 @@
  * c.tokens;        // [261, 266]  (the token that completed ' wor' is the last one kept)
  * c.finishReason;  // 'stop'; c.stopReason === ' wor'
  */
-import { CHAR_TO_BYTE } from '../model/io/byte_level.js';
-import type { Tokenizer } from '../model/io/tokenizer.js';
+import { CHAR_TO_BYTE } from './byte_level.js';
+import type { Tokenizer } from './tokenizer.js';
 
 /** A finished completion, ready to be written out. */
 export interface Completion {

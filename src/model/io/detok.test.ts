@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tinyTokenizerJson } from '../model/io/fixtures.js';
-import { HfTokenizer } from '../model/io/tokenizer_hf.js';
+import { tinyTokenizerJson } from './fixtures.js';
+import { HfTokenizer } from './tokenizer_hf.js';
 import { TokenTable, finishCompletion, textPieces } from './detok.js';
 
 const tok = HfTokenizer.fromJson(tinyTokenizerJson());
