@@ -7,23 +7,26 @@
  *
  * - `--mode supervised`: every step, 64 reachable positions with the label of a tactical player (a win at
  *   once, else a move that leaves the opponent no win at once, else any legal move).
- * - `--mode reinforce`: `--pre-steps` steps of cloning uniformly random legal moves at lr 1e-3 (the base:
- *   legal, random), then REINFORCE from game returns: `--games` games a step (default 128) against
- *   `--opponent random` (the learner in each seat in turn) or itself (`self`); returns +1 / 0 / −1, an illegal
- *   move loses, returns normalised per seat.
+ * - `--mode reinforce`: `--pre-steps` steps of cloning at lr 1e-3 (the base): uniformly random legal moves, or
+ *   with `--pre-tactical P` the tactical player's move a share P of the time. Then REINFORCE from game returns:
+ *   `--games` games a step (default 128) against `--opponent random` (the learner in each seat in turn) or
+ *   itself (`self`), at `--lr`; returns +1 / 0 / −1, an illegal move loses, returns normalised per seat.
+ *   `--opening K` starts each training game after 0..K uniformly random plies (not trained on).
  *
  * Every `--every` steps it prints, on the 20% of reachable positions held out of supervised training: illegal
  * answers, immediate wins taken (positions with one) and threats parried (no win, some move leaves none),
- * greedy; and the share of 400 games won against random as first and as second player, sampled at
- * temperature 1.
+ * greedy; the share of 400 games won against random as first and as second player, sampled at temperature
+ * 1; and with `--mcts N`, wins and draws in N games a seat against MCTS-100 (the `mcts:100` agent).
  *
  * @example
  * npx tsx src/scripts/tactics-synthetic.ts --mode supervised --steps 1000
  * npx tsx src/scripts/tactics-synthetic.ts --mode reinforce --pre-steps 1000 --steps 300 --opponent random
+ * npx tsx src/scripts/tactics-synthetic.ts --mode reinforce --opponent self --pre-tactical 1 --pre-steps 3000 --lr 1e-4 --steps 200 --mcts 100
  */
 import { parseArgs } from 'node:util';
 import type { State } from '../games/game.js';
 import { safeMoves, tacticalMoves, winningMoves } from '../games/one_move.js';
+import { MctsAgent } from '../agents/mcts_agent.js';
 import { loadGame } from '../games/registry.js';
 import { TicTacToeState } from '../games/tic_tac_toe.js';
 import { preset } from '../model/config.js';
@@ -36,7 +39,7 @@ import { Rng } from '../util/rng.js';
 const { values } = parseArgs({
   options: {
     mode: { type: 'string', default: 'supervised' }, steps: { type: 'string', default: '1000' },
-    'pre-steps': { type: 'string', default: '1000' }, opponent: { type: 'string', default: 'random' },
+    'pre-steps': { type: 'string', default: '1000' }, 'pre-tactical': { type: 'string', default: '0' }, opening: { type: 'string', default: '0' }, mcts: { type: 'string', default: '0' }, opponent: { type: 'string', default: 'random' },
     lr: { type: 'string', default: '1e-3' }, games: { type: 'string', default: '128' }, seed: { type: 'string', default: '7' }, every: { type: 'string', default: '100' },
   },
 });
@@ -48,6 +51,12 @@ if (opponent !== 'random' && opponent !== 'self') throw new UsageError(`--oppone
 for (const [k, v] of [['steps', steps], ['pre-steps', preSteps], ['every', every], ['seed', seed], ['games', perStep]] as const) {
   if (!(Number.isInteger(v) && v >= 0)) throw new UsageError(`--${k} must be a non-negative integer`);
 }
+const preTactical = Number(values['pre-tactical']);
+const opening = Number(values.opening);
+const mctsGames = Number(values.mcts);
+if (!(Number.isInteger(mctsGames) && mctsGames >= 0)) throw new UsageError('--mcts must be a non-negative integer (games a seat)');
+if (!(Number.isInteger(opening) && opening >= 0 && opening <= 8)) throw new UsageError('--opening must be an integer from 0 to 8');
+if (!(preTactical >= 0 && preTactical <= 1)) throw new UsageError('--pre-tactical must be a share in [0, 1]');
 if (!(lr > 0)) throw new UsageError('--lr must be a positive number');
 
 // Token ids: 0 start, 1 X, 2 O, 3 empty, 4 separator, 5..13 the move to cells 0..8, 16/17 side to move.
@@ -114,8 +123,12 @@ function tactics(): string {
 
 interface Played { seqs: number[][]; seat: number; ret: number }
 /** `n` games, sampled at `temperature`; the learner plays seat i % 2 of game i, or both seats with `self`. */
-function play(n: number, temperature: number, self: boolean): { played: Played[]; wins: [number, number] } {
-  const games = Array.from({ length: n }, () => game.newInitialState());
+function play(n: number, temperature: number, self: boolean, openingPlies = 0, opp: (s: State) => number = (s) => rng.pick(s.legalActions())): { played: Played[]; wins: [number, number]; draws: [number, number] } {
+  const games = Array.from({ length: n }, () => {
+    const g = game.newInitialState();
+    for (let k = openingPlies > 0 ? rng.int(openingPlies + 1) : 0; k > 0 && !g.isTerminal(); k--) g.applyAction(rng.pick(g.legalActions()));
+    return g;
+  });
   const seqs = games.map(() => [[], []] as number[][][]);
   const forfeit = games.map(() => -1);
   for (;;) {
@@ -123,7 +136,7 @@ function play(n: number, temperature: number, self: boolean): { played: Played[]
     games.forEach((g, i) => {
       if (g.isTerminal() || forfeit[i]! >= 0) return;
       if (self || g.currentPlayer() === i % 2) ask.push(i);
-      else g.applyAction(rng.pick(g.legalActions()));
+      else g.applyAction(opp(g));
     });
     if (ask.length === 0) {
       if (games.every((g, i) => g.isTerminal() || forfeit[i]! >= 0)) break;
@@ -141,34 +154,44 @@ function play(n: number, temperature: number, self: boolean): { played: Played[]
   }
   const played: Played[] = [];
   const wins: [number, number] = [0, 0];
+  const draws: [number, number] = [0, 0];
   games.forEach((g, i) => {
     for (const seat of [0, 1]) {
       if (!self && seat !== i % 2) continue;
       const ret = forfeit[i]! >= 0 ? (forfeit[i] === seat ? -1 : 0) : g.rewards()[seat]!;
       if (ret > 0) wins[seat]!++;
+      else if (ret === 0 && forfeit[i]! < 0) draws[seat]!++;
       if (seqs[i]![seat]!.length > 0) played.push({ seqs: seqs[i]![seat]!, seat, ret });
     }
   });
-  return { played, wins };
+  return { played, wins, draws };
 }
+
+const mcts = new MctsAgent({ simulations: 100 });
+mcts.reset(seed);
 
 function report(label: string): void {
   const { wins } = play(800, 1, false);
-  console.log(`${label}: ${tactics()}; against random, won as first ${((100 * wins[0]) / 400).toFixed(0)}%, as second ${((100 * wins[1]) / 400).toFixed(0)}%`);
+  let line = `${label}: ${tactics()}; against random, won as first ${((100 * wins[0]) / 400).toFixed(0)}%, as second ${((100 * wins[1]) / 400).toFixed(0)}%`;
+  if (mctsGames > 0) {
+    const m = play(2 * mctsGames, 1, false, 0, (s) => mcts.act(s, s.currentPlayer()));
+    line += `; against MCTS-100 (win/draw of ${mctsGames}) as first ${m.wins[0]}/${m.draws[0]}, as second ${m.wins[1]}/${m.draws[1]}`;
+  }
+  console.log(line);
 }
 
 console.log(`${mode}${mode === 'reinforce' ? ` against ${opponent}` : ''}: ${positions.length} positions, ${heldOut.length} held out; seed ${seed}, lr ${lr}`);
 const t0 = performance.now();
 const secs = (): string => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
 if (mode === 'reinforce') {
-  const randomMove = (s: State): number => rng.pick(s.legalActions());
-  for (let k = 0; k < preSteps; k++) cloningStep(k, randomMove, train, BASE_LR);
-  report(`base (${preSteps} steps cloning random legal moves, ${secs()})`);
+  const baseMove = (s: State): number => rng.pick(preTactical > 0 && rng.float() < preTactical ? tacticalMoves(s, s.currentPlayer()) : s.legalActions());
+  for (let k = 0; k < preSteps; k++) cloningStep(k, baseMove, train, BASE_LR);
+  report(`base (${preSteps} steps cloning ${preTactical > 0 ? `a tactical move ${(100 * preTactical).toFixed(0)}% of the time, else ` : ''}random legal moves, ${secs()})`);
 }
 for (let k = 0; k < steps; k++) {
   if (mode === 'supervised') cloningStep(k, (s) => rng.pick(tacticalMoves(s, s.currentPlayer())), train, lr);
   else {
-    const { played } = play(perStep, 1, opponent === 'self');
+    const { played } = play(perStep, 1, opponent === 'self', opening);
     const seqs: number[][] = [];
     const w: number[] = [];
     const tokens = played.reduce((a, e) => a + e.seqs.length, 0);
