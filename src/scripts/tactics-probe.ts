@@ -2,7 +2,8 @@
  * @file Can the embedded model learn one-move tactics when they are shown to it? A diagnostic for
  * docs/results.md: fine-tunes a tic-tac-toe base by behaviour cloning of a tactical scripted player
  * (a win at once when there is one, else a move that leaves no win at once to the opponent when some do,
- * else uniform; both seats), answered in the pretraining format, and saves a checkpoint to evaluate with
+ * else uniform), answered in the pretraining format, in both seats of games against itself (`--against self`, the
+ * default) or against uniformly random moves (`--against random`: only the teacher's answers are cloned), and saves a checkpoint to evaluate with
  * `marshal eval --policy checkpoint:<out>/step-N` (its tactics columns say whether it took wins and
  * parried threats).
  *
@@ -16,7 +17,8 @@ import { tacticalMoves } from '../games/one_move.js';
 import { renderChatTokens } from '../model/io/chat_template.js';
 import type { Policy, PolicyRequest, PolicyResponse } from '../policy/types.js';
 import { formatAnswer } from '../protocol/answer.js';
-import { runRollouts, selfPlay } from '../rollout/index.js';
+import { runRollouts, selfPlay, versus } from '../rollout/index.js';
+import { createAgent } from '../agents/registry.js';
 import { loadConfig } from '../train/config.js';
 import { cloningStep, loadEngineCheckpoint, saveEngineCheckpoint, trajectoryChat } from '../train/pretrain.js';
 import { adamwParams } from '../train/schedule.js';
@@ -27,13 +29,15 @@ import { Rng } from '../util/rng.js';
 const { values } = parseArgs({
   options: {
     base: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string', default: '1000' },
-    games: { type: 'string', default: '2000' }, lr: { type: 'string', default: '1e-3' }, seed: { type: 'string', default: '11' },
+    games: { type: 'string', default: '2000' }, against: { type: 'string', default: 'self' }, lr: { type: 'string', default: '1e-3' }, seed: { type: 'string', default: '11' },
   },
 });
-if (!values.base || !values.out) throw new UsageError('usage: tactics-probe --base <tic-tac-toe base checkpoint> --out <dir> [--steps N] [--games N] [--lr X] [--seed S]');
+if (!values.base || !values.out) throw new UsageError('usage: tactics-probe --base <tic-tac-toe base checkpoint> --out <dir> [--steps N] [--games N] [--against self|random] [--lr X] [--seed S]');
 const steps = Number(values.steps);
 const games = Number(values.games);
 const lr = Number(values.lr);
+const against = values.against!;
+if (against !== 'self' && against !== 'random') throw new UsageError(`--against must be self or random, got '${against}'`);
 if (!(Number.isInteger(steps) && steps >= 1) || !(Number.isInteger(games) && games >= 1) || !(lr > 0)) throw new UsageError('--steps and --games must be positive integers, --lr a positive number');
 
 const rng = new Rng(Number(values.seed));
@@ -52,7 +56,12 @@ const teacher: Policy = {
 };
 
 const cfg = loadConfig('tictactoe-tiny-long');
-const { trajectories } = await runRollouts([selfPlay(loadGame('tic_tac_toe'), teacher, { episodes: games, seed: 5 })], { promptStyle: cfg.promptStyle });
+const game = loadGame('tic_tac_toe');
+// Against itself the teacher rarely leaves a win to take (6% of its decisions); against random it often does.
+const jobs = against === 'self'
+  ? [selfPlay(game, teacher, { episodes: games, seed: 5 })]
+  : versus(game, teacher, { agent: () => createAgent('random', game), name: 'random' }, { episodes: Math.ceil(games / 2), seed: 5 });
+const { trajectories } = await runRollouts(jobs, { promptStyle: cfg.promptStyle });
 const { engine, tokenizer } = await loadEngineCheckpoint(values.base);
 if (!tokenizer) throw new UsageError(`${values.base} has no tokenizer.json`);
 const data = trajectories.filter((t) => t.turns.length > 0).map((t) => renderChatTokens(tokenizer, trajectoryChat(t), { template: 'marshal' }));
