@@ -2,10 +2,10 @@
  * @file Can the embedded model learn one-move tactics when they are shown to it? A diagnostic for
  * docs/results.md: fine-tunes a tic-tac-toe base by behaviour cloning of a tactical scripted player
  * (a win at once when there is one, else a move that leaves no win at once to the opponent when some do,
- * else uniform), answered in the pretraining format, in both seats of games against itself (`--against self`, the
- * default) or against uniformly random moves (`--against random`: only the teacher's answers are cloned), and saves a checkpoint to evaluate with
- * `marshal eval --policy checkpoint:<out>/step-N` (its tactics columns say whether it took wins and
- * parried threats).
+ * else uniform), answered in the pretraining format, in both seats of games against itself (`--against
+ * self`, the default) or against uniformly random moves (`--against random`: only the teacher's answers are
+ * cloned), and saves a checkpoint to evaluate with `marshal eval --policy checkpoint:<out>/step-N` (its
+ * tactics columns say whether it took wins and parried threats).
  *
  * @example
  * npx tsx src/scripts/tactics-probe.ts --base runs/experiments-tiny6k/tictactoe/base/step-00006000 --out runs/probe/bc --steps 1000

@@ -122,8 +122,17 @@ function tactics(): string {
 }
 
 interface Played { seqs: number[][]; seat: number; ret: number }
-/** `n` games, sampled at `temperature`; the learner plays seat i % 2 of game i, or both seats with `self`. */
-function play(n: number, temperature: number, self: boolean, openingPlies = 0, opp: (s: State) => number = (s) => rng.pick(s.legalActions())): { played: Played[]; wins: [number, number]; draws: [number, number] } {
+interface PlayOptions {
+  /** The learner plays both seats (default: seat i % 2 of game i, `opp` the other). */
+  readonly self?: boolean;
+  /** Each game starts after 0..openingPlies uniformly random plies (default 0). */
+  readonly openingPlies?: number;
+  /** The other seat's move (default uniformly random). */
+  readonly opp?: (s: State) => number;
+}
+/** `n` games, the learner sampled at temperature 1. */
+function play(n: number, o: PlayOptions = {}): { played: Played[]; wins: [number, number]; draws: [number, number] } {
+  const { self = false, openingPlies = 0, opp = (s: State): number => rng.pick(s.legalActions()) } = o;
   const games = Array.from({ length: n }, () => {
     const g = game.newInitialState();
     for (let k = openingPlies > 0 ? rng.int(openingPlies + 1) : 0; k > 0 && !g.isTerminal(); k--) g.applyAction(rng.pick(g.legalActions()));
@@ -143,7 +152,7 @@ function play(n: number, temperature: number, self: boolean, openingPlies = 0, o
       continue;
     }
     const prompts = ask.map((i) => prompt(games[i]!));
-    const out = engine.sampleSync(prompts, { maxNewTokens: 1, temperature, seed: rng.int(2 ** 31) });
+    const out = engine.sampleSync(prompts, { maxNewTokens: 1, temperature: 1, seed: rng.int(2 ** 31) });
     ask.forEach((i, k) => {
       const g = games[i]!;
       const p = g.currentPlayer();
@@ -171,10 +180,10 @@ const mcts = new MctsAgent({ simulations: 100 });
 mcts.reset(seed);
 
 function report(label: string): void {
-  const { wins } = play(800, 1, false);
+  const { wins } = play(800);
   let line = `${label}: ${tactics()}; against random, won as first ${((100 * wins[0]) / 400).toFixed(0)}%, as second ${((100 * wins[1]) / 400).toFixed(0)}%`;
   if (mctsGames > 0) {
-    const m = play(2 * mctsGames, 1, false, 0, (s) => mcts.act(s, s.currentPlayer()));
+    const m = play(2 * mctsGames, { opp: (s) => mcts.act(s, s.currentPlayer()) });
     line += `; against MCTS-100 (win/draw of ${mctsGames}) as first ${m.wins[0]}/${m.draws[0]}, as second ${m.wins[1]}/${m.draws[1]}`;
   }
   console.log(line);
@@ -191,7 +200,7 @@ if (mode === 'reinforce') {
 for (let k = 0; k < steps; k++) {
   if (mode === 'supervised') cloningStep(k, (s) => rng.pick(tacticalMoves(s, s.currentPlayer())), train, lr);
   else {
-    const { played } = play(perStep, 1, opponent === 'self', opening);
+    const { played } = play(perStep, { self: opponent === 'self', openingPlies: opening });
     const seqs: number[][] = [];
     const w: number[] = [];
     const tokens = played.reduce((a, e) => a + e.seqs.length, 0);

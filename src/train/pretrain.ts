@@ -4,10 +4,11 @@
  *
  * The config's games, and its `pretrain.extraGames` (formats the base should know without RL on them), are
  * played in self-play by a scripted policy that picks a uniformly random legal move and answers
- * `<think>\n</think>\n<answer>ACTION</answer>` (`formatAnswer`), with the config's prompt style. A byte-level BPE tokenizer is trained on the rendered chats (MARSHAL template), then the model
- * learns next-token cross-entropy on the assistant tokens only (forwardBackward weight -1/N there, 0
- * elsewhere). The result (weights + tokenizer) is saved as `runDir/step-<steps>`; the invalid-answer
- * rate of the trained model is measured by sampling a few self-play games.
+ * `<think>\n</think>\n<answer>ACTION</answer>` (`formatAnswer`), with the config's prompt style. A
+ * byte-level BPE tokenizer is trained on the rendered chats (MARSHAL template), then the model learns
+ * next-token cross-entropy on the assistant tokens only (forwardBackward weight -1/N there, 0 elsewhere).
+ * The result (weights + tokenizer) is saved as `runDir/step-<steps>`; the invalid-answer rate of the
+ * trained model is measured by sampling a few self-play games.
  *
  * @example
  * const cfg = loadConfig('tictactoe-tiny');
