@@ -3,7 +3,9 @@
  * returns do not teach them? A diagnostic for docs/results.md, outside the chat protocol: the model (the
  * `tiny` shape, a 64-token vocabulary) sees a bare 12-token prompt (start, side to move, the nine cells as
  * X / O / empty, separator) and answers one move token, so there is no prose, no legal list and no earlier
- * turn to look past.
+ * turn to look past. `--legal list` adds the chat's legal list after the board (a marker, then each legal move
+ * as the very token that answers it, each followed by a comma); `--legal distinct` the same list in tokens of
+ * its own, which the answer cannot copy.
  *
  * - `--mode supervised`: every step, 64 reachable positions with the label of a tactical player (a win at
  *   once, else a move that leaves the opponent no win at once, else any legal move).
@@ -22,6 +24,7 @@
  * npx tsx src/scripts/tactics-synthetic.ts --mode supervised --steps 1000
  * npx tsx src/scripts/tactics-synthetic.ts --mode reinforce --pre-steps 1000 --steps 300 --opponent random
  * npx tsx src/scripts/tactics-synthetic.ts --mode reinforce --opponent self --pre-tactical 1 --pre-steps 3000 --lr 1e-4 --steps 200 --mcts 100
+ * npx tsx src/scripts/tactics-synthetic.ts --mode supervised --steps 1500 --legal list   # the legal list slows it
  */
 import { parseArgs } from 'node:util';
 import type { State } from '../games/game.js';
@@ -40,6 +43,7 @@ const { values } = parseArgs({
   options: {
     mode: { type: 'string', default: 'supervised' }, steps: { type: 'string', default: '1000' },
     'pre-steps': { type: 'string', default: '1000' }, 'pre-tactical': { type: 'string', default: '0' }, opening: { type: 'string', default: '0' }, mcts: { type: 'string', default: '0' }, opponent: { type: 'string', default: 'random' },
+    legal: { type: 'string', default: 'none' },
     lr: { type: 'string', default: '1e-3' }, games: { type: 'string', default: '128' }, seed: { type: 'string', default: '7' }, every: { type: 'string', default: '100' },
   },
 });
@@ -47,6 +51,8 @@ const mode = values.mode!;
 const opponent = values.opponent!;
 const [steps, preSteps, every, seed, lr, perStep] = [values.steps, values['pre-steps'], values.every, values.seed, values.lr, values.games].map(Number) as [number, number, number, number, number, number];
 if (mode !== 'supervised' && mode !== 'reinforce') throw new UsageError(`--mode must be supervised or reinforce, got '${mode}'`);
+const legalMode = values.legal!;
+if (!['none', 'list', 'distinct'].includes(legalMode)) throw new UsageError(`--legal must be none, list or distinct, got '${legalMode}'`);
 if (opponent !== 'random' && opponent !== 'self') throw new UsageError(`--opponent must be random or self, got '${opponent}'`);
 for (const [k, v] of [['steps', steps], ['pre-steps', preSteps], ['every', every], ['seed', seed], ['games', perStep]] as const) {
   if (!(Number.isInteger(v) && v >= 0)) throw new UsageError(`--${k} must be a non-negative integer`);
@@ -59,7 +65,8 @@ if (!(Number.isInteger(opening) && opening >= 0 && opening <= 8)) throw new Usag
 if (!(preTactical >= 0 && preTactical <= 1)) throw new UsageError('--pre-tactical must be a share in [0, 1]');
 if (!(lr > 0)) throw new UsageError('--lr must be a positive number');
 
-// Token ids: 0 start, 1 X, 2 O, 3 empty, 4 separator, 5..13 the move to cells 0..8, 16/17 side to move.
+// Token ids: 0 start, 1 X, 2 O, 3 empty, 4 separator, 5..13 the move to cells 0..8, 16/17 side to move;
+// with --legal: 20 comma, 21 the list's marker, 30..38 the legal cells 0..8 in the `distinct` list.
 const MOVE = 5;
 /** Learning rate of the base's cloning steps, whatever `--lr` (the supervised or RL steps') is. */
 const BASE_LR = 1e-3;
@@ -71,6 +78,10 @@ function prompt(s: State): number[] {
   const t = s as TicTacToeState;
   const out = [0, 16 + s.currentPlayer()];
   for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) { const v = t.cell(r, c); out.push(v < 0 ? 3 : v + 1); }
+  if (legalMode !== 'none') {
+    out.push(21);
+    for (const a of s.legalActions()) out.push((legalMode === 'list' ? MOVE : 30) + a, 20);
+  }
   out.push(4);
   return out;
 }
@@ -189,7 +200,7 @@ function report(label: string): void {
   console.log(line);
 }
 
-console.log(`${mode}${mode === 'reinforce' ? ` against ${opponent}` : ''}: ${positions.length} positions, ${heldOut.length} held out; seed ${seed}, lr ${lr}`);
+console.log(`${mode}${mode === 'reinforce' ? ` against ${opponent}` : ''}: ${positions.length} positions, ${heldOut.length} held out; seed ${seed}, lr ${lr}, legal list ${legalMode}`);
 const t0 = performance.now();
 const secs = (): string => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
 if (mode === 'reinforce') {
