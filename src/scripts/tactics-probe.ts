@@ -12,7 +12,6 @@
  */
 import { parseArgs } from 'node:util';
 import { loadGame } from '../games/registry.js';
-import type { State } from '../games/game.js';
 import { tacticalMoves } from '../games/one_move.js';
 import { renderChatTokens } from '../model/io/chat_template.js';
 import type { Policy, PolicyRequest, PolicyResponse } from '../policy/types.js';
@@ -41,16 +40,12 @@ if (against !== 'self' && against !== 'random') throw new UsageError(`--against 
 if (!(Number.isInteger(steps) && steps >= 1) || !(Number.isInteger(games) && games >= 1) || !(lr > 0)) throw new UsageError('--steps and --games must be positive integers, --lr a positive number');
 
 const rng = new Rng(Number(values.seed));
-/** Win at once > leave the opponent no win at once > uniform. */
-function tactical(state: State, seat: number): number {
-  return rng.pick(tacticalMoves(state, seat));
-}
 const teacher: Policy = {
   name: 'tactical-format',
   async generate(reqs: readonly PolicyRequest[]): Promise<PolicyResponse[]> {
     return reqs.map((r) => {
       const { state, seat } = r.context!;
-      return { text: formatAnswer(state.actionToString(tactical(state, seat), seat)), finishReason: 'stop' as const };
+      return { text: formatAnswer(state.actionToString(rng.pick(tacticalMoves(state, seat)), seat)), finishReason: 'stop' as const };
     });
   },
 };

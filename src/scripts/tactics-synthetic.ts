@@ -35,7 +35,7 @@ import { TicTacToeState } from '../games/tic_tac_toe.js';
 import { preset } from '../model/config.js';
 import { EmbeddedEngine } from '../model/engine.js';
 import type { AdamWParams } from '../model/optim.js';
-import { UsageError } from '../util/errors.js';
+import { UsageError, choices } from '../util/errors.js';
 import { mean } from '../util/stats.js';
 import { Rng } from '../util/rng.js';
 
@@ -47,13 +47,16 @@ const { values } = parseArgs({
     lr: { type: 'string', default: '1e-3' }, games: { type: 'string', default: '128' }, seed: { type: 'string', default: '7' }, every: { type: 'string', default: '100' },
   },
 });
-const mode = values.mode!;
-const opponent = values.opponent!;
+/** The value of `--name`, which must be one of `valid`. */
+function oneOf(name: string, valid: readonly string[]): string {
+  const v = values[name as keyof typeof values] as string;
+  if (!valid.includes(v)) throw new UsageError(`--${name} must be one of ${choices(valid)}, got '${v}'`);
+  return v;
+}
+const mode = oneOf('mode', ['supervised', 'reinforce']);
+const opponent = oneOf('opponent', ['random', 'self']);
+const legalMode = oneOf('legal', ['none', 'list', 'distinct']);
 const [steps, preSteps, every, seed, lr, perStep] = [values.steps, values['pre-steps'], values.every, values.seed, values.lr, values.games].map(Number) as [number, number, number, number, number, number];
-if (mode !== 'supervised' && mode !== 'reinforce') throw new UsageError(`--mode must be supervised or reinforce, got '${mode}'`);
-const legalMode = values.legal!;
-if (!['none', 'list', 'distinct'].includes(legalMode)) throw new UsageError(`--legal must be none, list or distinct, got '${legalMode}'`);
-if (opponent !== 'random' && opponent !== 'self') throw new UsageError(`--opponent must be random or self, got '${opponent}'`);
 for (const [k, v] of [['steps', steps], ['pre-steps', preSteps], ['every', every], ['seed', seed], ['games', perStep]] as const) {
   if (!(Number.isInteger(v) && v >= 0)) throw new UsageError(`--${k} must be a non-negative integer`);
 }
